@@ -1,0 +1,33 @@
+"""leadflow's public events. No I/O here: every service and test uses it without a broker."""
+
+from .codec import EVENT_TYPES, UndecodableEvent, UnknownEventType, decode, encode
+from .envelope import Envelope, Payload, derived_event_id
+from .handoff import CrmFeedbackReceived, FeedbackData, HandoffData, LeadHandedOff, Outcome
+from .identity import lead_id_for, lead_id_for_visitor, normalise_email
+from .lifecycle import Evidence, LeadSnapshot, LeadStageChanged, Stage, StageChangeData
+from .nurture import NurtureStepData, NurtureStepTriggered
+from .scoring import LeadScored, ScoreData
+from .touchpoints import (
+    Company,
+    Consent,
+    Contact,
+    RejectionData,
+    TouchpointBatchIn,
+    TouchpointData,
+    TouchpointIn,
+    TouchpointRecorded,
+    TouchpointRejected,
+    TouchpointType,
+)
+from . import topics
+
+__all__ = [
+    "EVENT_TYPES", "UndecodableEvent", "UnknownEventType", "decode", "encode",
+    "Envelope", "Payload", "derived_event_id",
+    "CrmFeedbackReceived", "FeedbackData", "HandoffData", "LeadHandedOff", "Outcome",
+    "lead_id_for", "lead_id_for_visitor", "normalise_email",
+    "Evidence", "LeadSnapshot", "LeadStageChanged", "Stage", "StageChangeData",
+    "NurtureStepData", "NurtureStepTriggered", "LeadScored", "ScoreData",
+    "Company", "Consent", "Contact", "RejectionData", "TouchpointBatchIn", "TouchpointData",
+    "TouchpointIn", "TouchpointRecorded", "TouchpointRejected", "TouchpointType", "topics",
+]

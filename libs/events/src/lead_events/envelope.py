@@ -1,0 +1,59 @@
+"""The envelope every event on every topic carries; `data` depends on `event_type`."""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Self
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Payload(BaseModel):
+    """Base of every `data` model: frozen, tolerant of fields added by newer producers."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class Envelope(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    EVENT_TYPE: ClassVar[str] = ""
+
+    event_id: str = Field(description="Unique id; the idempotency key for every consumer.")
+    event_type: str = Field(description="Lower-case, dotted, past tense, e.g. `lead.scored`.")
+    schema_version: int = Field(1, description="Bumped on a breaking change of `data`.")
+    lead_id: str = Field(description="See `lead_events.identity.lead_id_for`; the message key.")
+    occurred_at: datetime = Field(description="When the fact happened in the world.")
+    recorded_at: datetime = Field(description="When leadflow recorded it.")
+    correlation_id: str = Field(description="Id of the touchpoint that started this chain.")
+    causation_id: str | None = Field(None, description="event_id of the event that caused this one.")
+    data: Any
+
+    @classmethod
+    def new(
+        cls,
+        *,
+        lead_id: str,
+        data: Payload,
+        occurred_at: datetime | None = None,
+        cause: "Envelope | None" = None,
+        event_id: str | None = None,
+        correlation_id: str | None = None,
+    ) -> Self:
+        """A new event; `cause` carries the correlation on and becomes the causation."""
+        now = datetime.now(UTC)
+        event_id = event_id or str(uuid.uuid4())
+        return cls(
+            event_id=event_id,
+            event_type=cls.EVENT_TYPE,
+            lead_id=lead_id,
+            occurred_at=occurred_at or now,
+            recorded_at=now,
+            correlation_id=correlation_id or (cause.correlation_id if cause else event_id),
+            causation_id=cause.event_id if cause else None,
+            data=data,
+        )
+
+
+def derived_event_id(*parts: str) -> str:
+    """A deterministic event id, so a re-run of the same step produces the same event."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "leadflow:" + "|".join(parts)))

@@ -1,0 +1,62 @@
+"""Stages of a lead and the event that records every change of stage."""
+
+from enum import StrEnum
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from .envelope import Envelope, Payload
+from .touchpoints import Company, Consent
+
+
+class Stage(StrEnum):
+    PROSPECT = "prospect"
+    MARKETING_LEAD = "marketing_lead"
+    SALES_READY = "sales_ready"
+    SALES_ACCEPTED = "sales_accepted"
+    OPPORTUNITY = "opportunity"
+    WON = "won"
+    LOST = "lost"
+    RECYCLED = "recycled"
+    DISQUALIFIED = "disqualified"
+
+
+class Evidence(Payload):
+    rule: str = Field(description="The agreement rule that applied, e.g. `behaviour.webinar_attended`.")
+    points: float | None = None
+    touchpoint_id: str | None = Field(None, description="event_id of the touchpoint behind it.")
+    detail: str | None = None
+
+
+class LeadSnapshot(Payload):
+    """What downstream services need to act without calling back."""
+
+    email: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    job_title: str | None = None
+    phone: str | None = None
+    company: Company | None = None
+    persona: str | None = None
+    fit_score: float = 0
+    fit_grade: str | None = None
+    engagement_score: float = 0
+    total_score: float = 0
+    consent: Consent | None = None
+
+
+class StageChangeData(Payload):
+    from_stage: Stage | None
+    to_stage: Stage
+    reason: str = Field(description="Why, in words a salesperson can read.")
+    evidence: list[Evidence] = Field(default_factory=list)
+    changed_by: str = Field(description="The service that decided: scoring or handoff.")
+    episode: int = Field(0, description="Counts sales-ready episodes; a lead is handed off once per episode.")
+    agreement_version: str | None = None
+    snapshot: LeadSnapshot = Field(default_factory=LeadSnapshot)
+
+
+class LeadStageChanged(Envelope):
+    EVENT_TYPE: ClassVar[str] = "lead.stage_changed"
+    event_type: Literal["lead.stage_changed"] = "lead.stage_changed"
+    data: StageChangeData

@@ -1,0 +1,30 @@
+"""Nurture steps published on `nurture.steps`."""
+
+from datetime import datetime
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from .envelope import Envelope, Payload
+from .lifecycle import Stage
+
+
+class NurtureStepData(Payload):
+    step_id: str = Field(description="Idempotency key for whoever delivers the step.")
+    track: str
+    content_id: str
+    title: str
+    format: str = Field(examples=["whitepaper", "webinar", "event_invitation"])
+    channel: str = "email"
+    url: str | None = None
+    persona: str | None = None
+    stage: Stage
+    reason: str
+    email: str | None = None
+    due_at: datetime
+
+
+class NurtureStepTriggered(Envelope):
+    EVENT_TYPE: ClassVar[str] = "nurture.step_triggered"
+    event_type: Literal["nurture.step_triggered"] = "nurture.step_triggered"
+    data: NurtureStepData

@@ -1,0 +1,131 @@
+"""Touchpoints: what ingest accepts over HTTP, and what it publishes or refuses."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+
+from .envelope import Envelope, Payload
+
+
+class TouchpointType(StrEnum):
+    PAGE_VISITED = "page_visited"
+    EMAIL_OPENED = "email_opened"
+    EMAIL_CLICKED = "email_clicked"
+    FORM_SUBMITTED = "form_submitted"
+    WEBINAR_REGISTERED = "webinar_registered"
+    WEBINAR_ATTENDED = "webinar_attended"
+    EVENT_ATTENDED = "event_attended"
+    WHITEPAPER_DOWNLOADED = "whitepaper_downloaded"
+    CASE_STUDY_DOWNLOADED = "case_study_downloaded"
+    TENDER_DOCUMENT_DOWNLOADED = "tender_document_downloaded"
+    PRICING_VIEWED = "pricing_viewed"
+    DEMO_REQUESTED = "demo_requested"
+    CONTACT_REQUESTED = "contact_requested"
+    UNSUBSCRIBED = "unsubscribed"
+
+
+class Company(Payload):
+    name: str | None = Field(None, max_length=300, examples=["Example Industrie GmbH"])
+    domain: str | None = Field(None, max_length=253, examples=["example-industrie.de"])
+    employees: int | None = Field(None, ge=0, le=10_000_000, examples=[850])
+    annual_revenue_eur: int | None = Field(None, ge=0, examples=[120_000_000])
+    industry: str | None = Field(None, max_length=100, examples=["manufacturing"])
+    country: str | None = Field(None, max_length=2, min_length=2, examples=["DE"])
+
+    @field_validator("domain")
+    @classmethod
+    def _lower_domain(cls, v: str | None) -> str | None:
+        return v.strip().lower() if v else v
+
+    @field_validator("country")
+    @classmethod
+    def _upper_country(cls, v: str | None) -> str | None:
+        return v.upper() if v else v
+
+
+class Contact(Payload):
+    email: EmailStr | None = Field(None, max_length=254, examples=["anna.schmidt@example-industrie.de"])
+    anonymous_id: str | None = Field(None, max_length=200, description="Website visitor id.")
+    first_name: str | None = Field(None, max_length=100)
+    last_name: str | None = Field(None, max_length=100)
+    job_title: str | None = Field(None, max_length=200, examples=["Leiterin Einkauf"])
+    phone: str | None = Field(None, max_length=50)
+    company: Company | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _normalise(cls, v: str | None) -> str | None:
+        return v.strip().lower() if v else v
+
+
+class Consent(Payload):
+    email_marketing: bool | None = Field(None, description="Marketing email consent as given.")
+    double_opt_in_at: datetime | None = None
+
+
+class TouchpointIn(BaseModel):
+    """One touchpoint as a sender posts it to `POST /v1/touchpoints`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    event_id: str | None = Field(
+        None, min_length=1, max_length=200, description="The sender's id, used for de-duplication."
+    )
+    type: TouchpointType
+    occurred_at: datetime = Field(description="ISO 8601 with a time zone.")
+    source: str = Field(min_length=1, max_length=100, examples=["webinar-platform"])
+    contact: Contact
+    properties: dict[str, Any] = Field(default_factory=dict, examples=[{"questions_asked": 2}])
+    consent: Consent | None = None
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _needs_zone(cls, v: datetime) -> datetime:
+        if v.tzinfo is None:
+            raise ValueError("occurred_at needs a time zone, e.g. 2026-11-22T10:15:00Z")
+        return v
+
+    @field_validator("contact")
+    @classmethod
+    def _needs_identity(cls, v: Contact) -> Contact:
+        if not v.email and not v.anonymous_id:
+            raise ValueError("contact needs an email (or at least an anonymous_id)")
+        return v
+
+
+class TouchpointBatchIn(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    touchpoints: list[TouchpointIn] = Field(min_length=1, max_length=500)
+
+
+class TouchpointData(Payload):
+    type: TouchpointType
+    source: str
+    contact: Contact
+    properties: dict[str, Any] = Field(default_factory=dict)
+    consent: Consent | None = None
+    sender_event_id: str | None = Field(None, description="The sender's own id, if it sent one.")
+
+
+class TouchpointRecorded(Envelope):
+    EVENT_TYPE: ClassVar[str] = "touchpoint.recorded"
+    event_type: Literal["touchpoint.recorded"] = "touchpoint.recorded"
+    data: TouchpointData
+
+
+class RejectionData(Payload):
+    source: str | None = Field(None, description="The source the sender named, if any.")
+    reason: str = Field(description="What was wrong, in words a person can act on.")
+    errors: list[dict[str, Any]] = Field(default_factory=list, description="Field-level details.")
+    raw_body: str = Field(description="The body as received (base64 if it was not UTF-8).")
+    raw_body_encoding: Literal["utf-8", "base64"] = "utf-8"
+    content_type: str | None = None
+    received_at: datetime
+
+
+class TouchpointRejected(Envelope):
+    EVENT_TYPE: ClassVar[str] = "touchpoint.rejected"
+    event_type: Literal["touchpoint.rejected"] = "touchpoint.rejected"
+    data: RejectionData

@@ -1,0 +1,161 @@
+"""The consume-process-commit loop, written once.
+
+Per batch: one database transaction; each message in a savepoint; de-duplication by
+`event_id` in `processed_events`; what a handler publishes goes to the outbox in the same
+transaction; a message that cannot be decoded or whose handler fails goes to `<topic>.dlq`
+(through the outbox, so it is as durable as the rest). Offsets are committed only after the
+database commit. Infrastructure failures (database or broker down) re-run the batch later.
+"""
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.errors import CommitFailedError
+from lead_events import Envelope, UndecodableEvent, UnknownEventType, decode, topics
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from . import metrics, outbox
+from .logs import fields, log_context
+from .settings import KafkaSettings
+
+log = logging.getLogger(__name__)
+
+Publish = tuple[str, Envelope]
+Handler = Callable[[AsyncSession, Envelope], Awaitable[Sequence[Publish]]]
+
+_MARK = text(
+    "INSERT INTO processed_events (event_id) VALUES (:id) ON CONFLICT DO NOTHING RETURNING event_id"
+)
+# Failures that say nothing about the message: retry the batch instead of dead-lettering.
+TRANSIENT = (sa_exc.OperationalError, sa_exc.InterfaceError, OSError, ConnectionError, TimeoutError)
+
+
+@dataclass
+class Subscription:
+    """Which topics a service consumes and which handler applies to which event type."""
+
+    group_id: str
+    handlers: dict[str, Handler]
+    topics: list[str] = field(default_factory=list)
+
+
+class ConsumerLoop:
+    def __init__(
+        self,
+        subscription: Subscription,
+        sessions: async_sessionmaker[AsyncSession],
+        kafka: KafkaSettings,
+        on_commit: Callable[[], None] = lambda: None,
+        batch_size: int = 200,
+    ) -> None:
+        self._sub = subscription
+        self._sessions = sessions
+        self._kafka = kafka
+        self._on_commit = on_commit
+        self._batch_size = batch_size
+        self._unprefix = {kafka.topic(t): t for t in subscription.topics}
+        self.last_progress = time.monotonic()
+        self.consumer: AIOKafkaConsumer | None = None
+
+    async def run(self, stopping: asyncio.Event) -> None:
+        self.consumer = AIOKafkaConsumer(
+            *self._unprefix,
+            bootstrap_servers=self._kafka.bootstrap_servers,
+            group_id=self._kafka.topic_prefix + self._sub.group_id,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            max_poll_records=self._batch_size,
+        )
+        await self.consumer.start()
+        try:
+            while not stopping.is_set():
+                batch = await self.consumer.getmany(timeout_ms=500, max_records=self._batch_size)
+                self.last_progress = time.monotonic()
+                if batch:
+                    await self._process_with_retry(batch, stopping)
+        finally:
+            await self.consumer.stop()
+
+    async def _process_with_retry(
+        self, batch: dict[TopicPartition, list[ConsumerRecord]], stopping: asyncio.Event
+    ) -> None:
+        delay = 0.5
+        while True:
+            try:
+                await self._process_batch(batch)
+                return
+            except TRANSIENT as exc:
+                log.warning("batch failed, will retry", extra=fields(error=repr(exc), retry_in=delay))
+            if stopping.is_set():
+                return  # uncommitted: the next owner of these partitions re-reads them
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10)
+
+    async def _process_batch(self, batch: dict[TopicPartition, list[ConsumerRecord]]) -> None:
+        started = time.perf_counter()
+        async with self._sessions() as session, session.begin():
+            for records in batch.values():
+                for record in records:
+                    await self._process(session, record)
+        self._on_commit()
+        offsets = {tp: records[-1].offset + 1 for tp, records in batch.items()}
+        try:
+            await self.consumer.commit(offsets)
+        except CommitFailedError:
+            # Rebalanced away: the new owner re-reads and de-duplicates by event_id.
+            log.warning("offset commit failed after a rebalance; duplicates will be skipped")
+        for tp in batch:
+            metrics.PROCESSING_SECONDS.labels(self._unprefix[tp.topic]).observe(time.perf_counter() - started)
+
+    async def _process(self, session: AsyncSession, record: ConsumerRecord) -> None:
+        topic = self._unprefix[record.topic]
+        try:
+            event = decode(record.value)
+        except UnknownEventType:
+            metrics.EVENTS_PROCESSED.labels(topic, "unknown", "skipped").inc()
+            return  # a newer producer's event type: not ours to handle, not poison either
+        except UndecodableEvent as exc:
+            await self._dead_letter(session, topic, record, str(exc))
+            return
+        handler = self._sub.handlers.get(event.event_type)
+        if handler is None:
+            metrics.EVENTS_PROCESSED.labels(topic, event.event_type, "skipped").inc()
+            return
+        with log_context(event.event_id, event.correlation_id):
+            if (await session.execute(_MARK, {"id": event.event_id})).first() is None:
+                metrics.EVENTS_PROCESSED.labels(topic, event.event_type, "duplicate").inc()
+                return
+            try:
+                async with session.begin_nested():
+                    for out_topic, out_event in await handler(session, event):
+                        await outbox.add_event(session, out_topic, out_event)
+            except TRANSIENT:
+                raise
+            except Exception as exc:
+                log.exception("handler failed; dead-lettering", extra=fields(topic=topic))
+                await self._dead_letter(session, topic, record, f"{type(exc).__name__}: {exc}")
+                return
+            metrics.EVENTS_PROCESSED.labels(topic, event.event_type, "applied").inc()
+
+    async def _dead_letter(
+        self, session: AsyncSession, topic: str, record: ConsumerRecord, error: str
+    ) -> None:
+        log.error("dead-lettering message", extra=fields(topic=topic, offset=record.offset, error=error))
+        headers = [(k, v.decode(errors="replace")) for k, v in (record.headers or ())]
+        headers += [
+            ("dlq.error", error[:2000]),
+            ("dlq.topic", topic),
+            ("dlq.partition", str(record.partition)),
+            ("dlq.offset", str(record.offset)),
+            ("dlq.consumer_group", self._sub.group_id),
+        ]
+        key = record.key.decode(errors="replace") if record.key else None
+        await outbox.add_raw(session, topics.dlq(topic), key, record.value or b"", headers)
+        metrics.DLQ_MESSAGES.labels(topic).inc()
+        metrics.EVENTS_PROCESSED.labels(topic, "unknown", "dead_lettered").inc()

@@ -1,0 +1,38 @@
+"""Engine, sessions and the tables every consuming service shares (outbox, processed events)."""
+
+from sqlalchemy import BigInteger, Column, DateTime, Identity, LargeBinary, MetaData, String, Table, func
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from .settings import DatabaseSettings
+
+
+def make_engine(settings: DatabaseSettings) -> AsyncEngine:
+    return create_async_engine(
+        settings.url.get_secret_value(), pool_size=settings.pool_size, pool_pre_ping=True
+    )
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def add_runtime_tables(metadata: MetaData) -> tuple[Table, Table]:
+    """Call once from a service's tables module so its migrations create these too."""
+    outbox = Table(
+        "outbox",
+        metadata,
+        Column("id", BigInteger, Identity(), primary_key=True),
+        Column("topic", String, nullable=False),
+        Column("key", String, nullable=True),
+        Column("value", LargeBinary, nullable=False),
+        Column("headers", JSONB, nullable=False, server_default="[]"),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
+    processed = Table(
+        "processed_events",
+        metadata,
+        Column("event_id", String, primary_key=True),
+        Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
+    return outbox, processed

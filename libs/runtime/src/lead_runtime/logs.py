@@ -1,0 +1,58 @@
+"""Structured JSON logs that carry the service, event_id and correlation_id of the work at hand."""
+
+import contextlib
+import contextvars
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+_service = contextvars.ContextVar("service", default="-")
+_event_id = contextvars.ContextVar("event_id", default=None)
+_correlation_id = contextvars.ContextVar("correlation_id", default=None)
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        doc = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "service": _service.get(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        if (event_id := _event_id.get()) is not None:
+            doc["event_id"] = event_id
+        if (correlation_id := _correlation_id.get()) is not None:
+            doc["correlation_id"] = correlation_id
+        doc.update(getattr(record, "fields", {}))
+        if record.exc_info:
+            doc["exc"] = self.formatException(record.exc_info)
+        return json.dumps(doc, default=str)
+
+
+def configure_logging(service: str, level: str = "INFO") -> None:
+    _service.set(service)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("aiokafka", "kafka", "sqlalchemy.engine", "httpx"):
+        logging.getLogger(noisy).setLevel("WARNING")
+
+
+@contextlib.contextmanager
+def log_context(event_id: str | None, correlation_id: str | None) -> Iterator[None]:
+    tokens = (_event_id.set(event_id), _correlation_id.set(correlation_id))
+    try:
+        yield
+    finally:
+        _event_id.reset(tokens[0])
+        _correlation_id.reset(tokens[1])
+
+
+def fields(**values: object) -> dict:
+    """`log.info("msg", extra=fields(lead_id=...))` adds structured fields."""
+    return {"fields": values}

@@ -1,0 +1,34 @@
+"""Alembic, driven from code: each service keeps `<package>/migrations` with a 3-line env.py."""
+
+import asyncio
+
+from alembic import command, context
+from alembic.config import Config
+from sqlalchemy import MetaData, pool
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+
+
+def upgrade(package: str, url: str, revision: str = "head") -> None:
+    config = Config()
+    config.set_main_option("script_location", f"{package}:migrations")
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    command.upgrade(config, revision)
+
+
+def run_env(metadata: MetaData) -> None:
+    """Body of every service's migrations/env.py (online, async)."""
+    url = context.config.get_main_option("sqlalchemy.url")
+
+    def _migrate(connection: Connection) -> None:
+        context.configure(connection=connection, target_metadata=metadata)
+        with context.begin_transaction():
+            context.run_migrations()
+
+    async def _run() -> None:
+        engine = create_async_engine(url, poolclass=pool.NullPool)
+        async with engine.connect() as connection:
+            await connection.run_sync(_migrate)
+        await engine.dispose()
+
+    asyncio.run(_run())

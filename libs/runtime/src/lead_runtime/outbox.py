@@ -1,0 +1,96 @@
+"""Transactional outbox: events are written in the same transaction as the state that caused
+them, and a relay publishes them to Kafka afterwards (at-least-once; consumers de-duplicate)."""
+
+import asyncio
+import json
+import logging
+
+from aiokafka import AIOKafkaProducer
+from lead_events import Envelope, encode
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from . import metrics
+from .settings import KafkaSettings
+
+log = logging.getLogger(__name__)
+
+_INSERT = text("INSERT INTO outbox (topic, key, value, headers) VALUES (:topic, :key, :value, CAST(:headers AS jsonb))")
+_CLAIM = text("SELECT id, topic, key, value, headers FROM outbox ORDER BY id LIMIT :n FOR UPDATE SKIP LOCKED")
+_DELETE = text("DELETE FROM outbox WHERE id = ANY(:ids)")
+
+
+def event_headers(event: Envelope) -> list[tuple[str, str]]:
+    return [("event_type", event.event_type), ("correlation_id", event.correlation_id)]
+
+
+async def add_raw(
+    session: AsyncSession, topic: str, key: str | None, value: bytes, headers: list[tuple[str, str]]
+) -> None:
+    await session.execute(
+        _INSERT, {"topic": topic, "key": key, "value": value, "headers": json.dumps(headers)}
+    )
+
+
+async def add_event(session: AsyncSession, topic: str, event: Envelope) -> None:
+    """`topic` is the contract name; the relay applies the deployment's prefix."""
+    await add_raw(session, topic, event.lead_id, encode(event), event_headers(event))
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        producer: AIOKafkaProducer,
+        kafka: KafkaSettings,
+        batch_size: int = 500,
+        idle_seconds: float = 0.5,
+    ) -> None:
+        self._sessions = sessions
+        self._producer = producer
+        self._kafka = kafka
+        self._batch_size = batch_size
+        self._idle = idle_seconds
+        self._wake = asyncio.Event()
+        self.healthy = True
+
+    def wake(self) -> None:
+        """Called after a commit that wrote to the outbox, so events leave at once."""
+        self._wake.set()
+
+    async def run(self, stopping: asyncio.Event) -> None:
+        while not stopping.is_set():
+            try:
+                sent = await self.relay_once()
+                self.healthy = True
+            except Exception:
+                self.healthy = False
+                log.exception("outbox relay failed; retrying in 2 s")
+                await asyncio.sleep(2)
+                continue
+            if sent < self._batch_size:
+                try:
+                    await asyncio.wait_for(self._wake.wait(), self._idle)
+                except TimeoutError:
+                    pass
+                self._wake.clear()
+        await self.relay_once()  # drain what the last commits wrote
+
+    async def relay_once(self) -> int:
+        async with self._sessions() as session, session.begin():
+            rows = (await session.execute(_CLAIM, {"n": self._batch_size})).all()
+            if not rows:
+                return 0
+            futures = [
+                await self._producer.send(
+                    self._kafka.topic(row.topic),
+                    key=row.key.encode() if row.key else None,
+                    value=row.value,
+                    headers=[(k, v.encode()) for k, v in row.headers],
+                )
+                for row in rows
+            ]
+            await asyncio.gather(*futures)  # every broker ack before the rows go
+            await session.execute(_DELETE, {"ids": [row.id for row in rows]})
+        metrics.OUTBOX_PUBLISHED.inc(len(rows))
+        return len(rows)

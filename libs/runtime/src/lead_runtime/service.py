@@ -1,0 +1,185 @@
+"""One process per service: the HTTP API plus its consumers, outbox relay and workers.
+
+`create_app` builds the FastAPI app; its lifespan opens the database, the Kafka producer and
+the background tasks, and closes them in order on shutdown (SIGTERM: the current batch
+finishes and commits, the outbox drains, then the process exits).
+"""
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from aiokafka import AIOKafkaProducer
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from . import metrics
+from .consumer import ConsumerLoop, Subscription
+from .db import make_engine, make_sessionmaker
+from .kafka import KafkaEventPublisher, make_producer
+from .outbox import OutboxRelay
+from .problems import install_problem_handlers, problem_response
+from .settings import DatabaseSettings, ServiceSettings
+
+log = logging.getLogger(__name__)
+
+Worker = Callable[[asyncio.Event], Awaitable[None]]
+
+
+@dataclass
+class ServiceParts:
+    """What a service adds to the plumbing: consumed topics, background workers, shared state."""
+
+    subscriptions: list[Subscription] = field(default_factory=list)
+    workers: list[Worker] = field(default_factory=list)
+    state: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Runtime:
+    name: str
+    settings: ServiceSettings
+    producer: AIOKafkaProducer
+    publisher: KafkaEventPublisher
+    engine: AsyncEngine | None = None
+    sessions: async_sessionmaker[AsyncSession] | None = None
+    relay: OutboxRelay | None = None
+    consumers: list[ConsumerLoop] = field(default_factory=list)
+    parts: ServiceParts = field(default_factory=ServiceParts)
+    tasks: list[asyncio.Task] = field(default_factory=list)
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def readiness(self) -> dict[str, bool]:
+        checks: dict[str, bool] = {}
+        if self.engine is not None:
+            try:
+                async with self.engine.connect() as conn:
+                    await asyncio.wait_for(conn.execute(text("SELECT 1")), 2)
+                checks["database"] = True
+            except Exception:
+                checks["database"] = False
+        checks["kafka"] = bool(self.producer.client.cluster.brokers())
+        checks["workers"] = all(not t.done() for t in self.tasks)
+        now = time.monotonic()
+        checks["consumers"] = all(now - c.last_progress < 60 for c in self.consumers)
+        if self.relay is not None:
+            checks["outbox"] = self.relay.healthy
+        return checks
+
+
+Build = Callable[[Runtime], ServiceParts]
+
+
+async def start_runtime(
+    name: str, settings: ServiceSettings, database: DatabaseSettings | None, build: Build, run_background: bool = True
+) -> Runtime:
+    producer = make_producer(settings.kafka)
+    await producer.start()
+    rt = Runtime(name, settings, producer, KafkaEventPublisher(producer, settings.kafka))
+    if database is not None:
+        rt.engine = make_engine(database)
+        rt.sessions = make_sessionmaker(rt.engine)
+        rt.relay = OutboxRelay(rt.sessions, producer, settings.kafka)
+    rt.parts = build(rt)
+    if not run_background:
+        return rt
+    if rt.relay is not None:
+        rt.tasks.append(asyncio.create_task(rt.relay.run(rt.stopping), name="outbox-relay"))
+    for sub in rt.parts.subscriptions:
+        loop = ConsumerLoop(sub, rt.sessions, settings.kafka, rt.relay.wake, settings.consumer_batch_size)
+        rt.consumers.append(loop)
+        rt.tasks.append(asyncio.create_task(loop.run(rt.stopping), name=f"consumer-{sub.group_id}"))
+    for worker in rt.parts.workers:
+        rt.tasks.append(asyncio.create_task(worker(rt.stopping), name=getattr(worker, "__name__", "worker")))
+    return rt
+
+
+async def stop_runtime(rt: Runtime) -> None:
+    rt.stopping.set()
+    consumers_and_workers = [t for t in rt.tasks if t.get_name() != "outbox-relay"]
+    await asyncio.gather(*consumers_and_workers, return_exceptions=True)
+    if rt.relay is not None:
+        rt.relay.wake()
+    await asyncio.gather(*rt.tasks, return_exceptions=True)
+    await rt.producer.stop()
+    if rt.engine is not None:
+        await rt.engine.dispose()
+
+
+def get_runtime(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    async with get_runtime(request).sessions() as session:
+        yield session
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+
+def _health_router() -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/healthz")
+    async def healthz() -> dict:
+        return {"status": "ok"}
+
+    @router.get("/readyz")
+    async def readyz(rt: RuntimeDep) -> JSONResponse:
+        checks = await rt.readiness()
+        ready = all(checks.values())
+        return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+
+    @router.get("/metrics")
+    async def prometheus() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+def create_app(
+    *,
+    name: str,
+    settings: ServiceSettings,
+    database: DatabaseSettings | None,
+    build: Build,
+    routers: list[APIRouter],
+    run_background: bool = True,
+) -> FastAPI:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.runtime = await start_runtime(name, settings, database, build, run_background)
+        log.info("started", extra={"fields": {"port": settings.http.port}})
+        try:
+            yield
+        finally:
+            await stop_runtime(app.state.runtime)
+            log.info("stopped")
+
+    app = FastAPI(title=f"leadflow {name}", lifespan=lifespan)
+    install_problem_handlers(app)
+
+    @app.middleware("http")
+    async def _limits_and_metrics(request: Request, call_next: Callable) -> Response:
+        length = request.headers.get("content-length", "")
+        limit = settings.http.max_body_bytes
+        if length.isdigit() and int(length) > limit and not request.url.path.startswith("/v1/touchpoints"):
+            return problem_response(413, "Body too large", f"The body exceeds {limit} bytes.")
+        response = await call_next(request)
+        route = request.scope.get("route")
+        metrics.HTTP_REQUESTS.labels(request.method, getattr(route, "path", "unmatched"), response.status_code).inc()
+        return response
+
+    app.include_router(_health_router())
+    for router in routers:
+        app.include_router(router)
+    return app

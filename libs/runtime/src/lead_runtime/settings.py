@@ -1,0 +1,45 @@
+"""Settings shared by every service; each service adds its own `Settings` on top."""
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class KafkaSettings(BaseSettings):
+    """Shared by all services: LEADFLOW_KAFKA__BOOTSTRAP_SERVERS, LEADFLOW_KAFKA__TOPIC_PREFIX."""
+
+    model_config = SettingsConfigDict(env_prefix="LEADFLOW_KAFKA__", extra="ignore")
+
+    bootstrap_servers: str
+    topic_prefix: str = ""
+
+    def topic(self, name: str) -> str:
+        return self.topic_prefix + name
+
+
+class DatabaseSettings(BaseModel):
+    url: SecretStr = Field(description="postgresql+asyncpg://user:password@host:port/db")
+    pool_size: int = 10
+
+
+class HttpSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int
+    max_body_bytes: int = 1_000_000
+
+
+def default_config_dir() -> Path:
+    return Path(os.environ.get("LEADFLOW_CONFIG_DIR", "config"))
+
+
+class ServiceSettings(BaseSettings):
+    """Base of each service's one Settings class; the subclass sets `env_prefix`."""
+
+    model_config = SettingsConfigDict(env_nested_delimiter="__", extra="ignore")
+
+    kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    http: HttpSettings
+    config_dir: Path = Field(default_factory=default_config_dir)
+    consumer_batch_size: int = 200

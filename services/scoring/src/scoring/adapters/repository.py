@@ -1,0 +1,134 @@
+"""SqlLeadScores: scoring's queries. Never commits; the consumer loop or route owns the transaction."""
+
+from dataclasses import asdict
+from datetime import datetime
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lead_events import LeadStageChanged, TouchpointRecorded
+
+from ..domain.lead import LeadState
+from ..domain.model import LeadProfile, ScoreLine
+from .tables import leads, score_changes, stage_changes, touchpoints
+
+
+def _state(row) -> LeadState:
+    return LeadState(
+        lead_id=row.lead_id,
+        profile=LeadProfile(**row.profile),
+        stage=row.stage,
+        agreement_version=row.agreement_version,
+        persona=row.persona,
+        episode=row.episode,
+        engagement_since=row.engagement_since,
+        consent=row.consent,
+    )
+
+
+class SqlLeadScores:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, lead_id: str, for_update: bool = False) -> LeadState | None:
+        query = select(leads).where(leads.c.lead_id == lead_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self.session.execute(query)).first()
+        return _state(row) if row else None
+
+    async def find_by_email(self, email: str) -> LeadState | None:
+        row = (await self.session.execute(select(leads).where(leads.c.email == email))).first()
+        return _state(row) if row else None
+
+    async def list_by_stage(self, stage: str | None, limit: int, offset: int = 0) -> list[LeadState]:
+        query = select(leads).order_by(leads.c.updated_at.desc()).limit(limit).offset(offset)
+        if stage:
+            query = query.where(leads.c.stage == stage)
+        return [_state(r) for r in (await self.session.execute(query)).all()]
+
+    async def save(self, lead: LeadState) -> None:
+        values = {
+            "email": lead.profile.email,
+            "profile": asdict(lead.profile),
+            "consent": lead.consent,
+            "stage": lead.stage,
+            "persona": lead.persona,
+            "episode": lead.episode,
+            "engagement_since": lead.engagement_since,
+            "agreement_version": lead.agreement_version,
+            "updated_at": func.now(),
+        }
+        stmt = pg_insert(leads).values(lead_id=lead.lead_id, **values)
+        await self.session.execute(stmt.on_conflict_do_update(index_elements=[leads.c.lead_id], set_=values))
+
+    async def add_touchpoint(self, event: TouchpointRecorded) -> bool:
+        """False if this touchpoint was stored before (a replay)."""
+        stmt = pg_insert(touchpoints).values(
+            event_id=event.event_id,
+            lead_id=event.lead_id,
+            type=event.data.type.value,
+            occurred_at=event.occurred_at,
+            data=event.data.model_dump(mode="json"),
+        )
+        result = await self.session.execute(stmt.on_conflict_do_nothing().returning(touchpoints.c.event_id))
+        return result.first() is not None
+
+    async def ledger(self, lead_id: str) -> list[ScoreLine]:
+        rows = (
+            await self.session.execute(
+                select(score_changes).where(score_changes.c.lead_id == lead_id).order_by(score_changes.c.id)
+            )
+        ).all()
+        return [ScoreLine(r.rule, r.points, r.touchpoint_id, r.detail, r.occurred_at) for r in rows]
+
+    async def add_changes(self, lead_id: str, lines: list[ScoreLine], version: str) -> None:
+        if not lines:
+            return
+        await self.session.execute(
+            insert(score_changes),
+            [
+                {
+                    "lead_id": lead_id,
+                    "touchpoint_id": l.touchpoint_id,
+                    "rule": l.rule,
+                    "points": l.points,
+                    "detail": l.detail,
+                    "agreement_version": version,
+                    "occurred_at": l.occurred_at,
+                }
+                for l in lines
+            ],
+        )
+
+    async def add_stage_change(self, event: LeadStageChanged) -> None:
+        d = event.data
+        stmt = pg_insert(stage_changes).values(
+            event_id=event.event_id,
+            lead_id=event.lead_id,
+            from_stage=d.from_stage.value if d.from_stage else None,
+            to_stage=d.to_stage.value,
+            reason=d.reason,
+            changed_by=d.changed_by,
+            evidence=[e.model_dump(mode="json") for e in d.evidence],
+            occurred_at=event.occurred_at,
+        )
+        await self.session.execute(stmt.on_conflict_do_nothing())
+
+    async def stage_history(self, lead_id: str) -> list[dict]:
+        rows = (
+            await self.session.execute(
+                select(stage_changes).where(stage_changes.c.lead_id == lead_id).order_by(stage_changes.c.id)
+            )
+        ).all()
+        return [
+            {"from": r.from_stage, "to": r.to_stage, "reason": r.reason, "changed_by": r.changed_by, "at": r.occurred_at}
+            for r in rows
+        ]
+
+    async def touchpoint_count(self, lead_id: str) -> int:
+        query = select(func.count()).select_from(touchpoints).where(touchpoints.c.lead_id == lead_id)
+        return (await self.session.execute(query)).scalar_one()
+
+

@@ -1,0 +1,64 @@
+"""Scoring's tables: leads, the touchpoints they sent, the score ledger and the stage history."""
+
+from sqlalchemy import (
+    BigInteger, Column, DateTime, Float, Identity, Index, Integer, MetaData, String, Table, Text, func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from lead_runtime.db import add_runtime_tables
+
+metadata = MetaData()
+add_runtime_tables(metadata)
+
+leads = Table(
+    "leads",
+    metadata,
+    Column("lead_id", String, primary_key=True),
+    Column("email", String, index=True),
+    Column("profile", JSONB, nullable=False),
+    Column("consent", JSONB),
+    Column("stage", String, nullable=False, index=True),
+    Column("persona", String),
+    Column("episode", Integer, nullable=False, server_default="0"),
+    Column("engagement_since", DateTime(timezone=True)),
+    Column("agreement_version", String, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+touchpoints = Table(
+    "touchpoints",
+    metadata,
+    Column("event_id", String, primary_key=True),
+    Column("lead_id", String, nullable=False),
+    Column("type", String, nullable=False),
+    Column("occurred_at", DateTime(timezone=True), nullable=False),
+    Column("data", JSONB, nullable=False),
+    Index("ix_touchpoints_lead", "lead_id", "occurred_at"),
+)
+
+score_changes = Table(
+    "score_changes",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("lead_id", String, nullable=False, index=True),
+    Column("touchpoint_id", String, nullable=False),
+    Column("rule", String, nullable=False),
+    Column("points", Float, nullable=False),
+    Column("detail", Text),
+    Column("agreement_version", String, nullable=False),
+    Column("occurred_at", DateTime(timezone=True), nullable=False),
+)
+
+stage_changes = Table(
+    "stage_changes",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("event_id", String, nullable=False, unique=True),
+    Column("lead_id", String, nullable=False, index=True),
+    Column("from_stage", String),
+    Column("to_stage", String, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("changed_by", String, nullable=False),
+    Column("evidence", JSONB, nullable=False),
+    Column("occurred_at", DateTime(timezone=True), nullable=False),
+)

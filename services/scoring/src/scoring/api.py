@@ -1,0 +1,65 @@
+"""Scoring's HTTP surface: a lead's score, stage and the explanation behind them."""
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from lead_events import Stage, lead_id_for, normalise_email
+from lead_runtime.problems import Problem
+from lead_runtime.service import RuntimeDep, SessionDep
+
+from .adapters.repository import SqlLeadScores
+from .domain.lead import LeadState
+from .domain.score import explain, score_lead
+
+router = APIRouter(prefix="/v1", tags=["leads"])
+
+
+async def _view(repo: SqlLeadScores, lead: LeadState, rt: RuntimeDep) -> dict:
+    policy = rt.parts.state["policy"]
+    now = datetime.now(UTC)
+    score = score_lead(lead.profile, await repo.ledger(lead.lead_id), now, policy, lead.engagement_since)
+    return {
+        "lead_id": lead.lead_id,
+        "email": lead.profile.email,
+        "stage": lead.stage,
+        "persona": score.fit.persona,
+        "fit_score": score.fit.score,
+        "fit_grade": score.fit.grade,
+        "engagement_score": score.engagement,
+        "total_score": round(score.total, 2),
+        "model_version": policy.version,
+        "as_of": now.isoformat(),
+        "episode": lead.episode,
+        "touchpoints": await repo.touchpoint_count(lead.lead_id),
+        "explanation": explain(lead.stage, score, lead.profile, policy),
+        "stage_history": await repo.stage_history(lead.lead_id),
+    }
+
+
+@router.get("/leads/{lead_id}")
+async def get_lead(lead_id: str, session: SessionDep, rt: RuntimeDep) -> dict:
+    repo = SqlLeadScores(session)
+    lead = await repo.get(lead_id)
+    if lead is None:
+        raise Problem(404, "Unknown lead", f"No lead with id {lead_id}; it appears after its first touchpoint is scored.")
+    return await _view(repo, lead, rt)
+
+
+@router.get("/leads")
+async def find_leads(
+    session: SessionDep,
+    rt: RuntimeDep,
+    email: Annotated[str | None, Query(max_length=254)] = None,
+    stage: Stage | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict:
+    repo = SqlLeadScores(session)
+    if email is not None:
+        lead = await repo.get(lead_id_for(email))
+        if lead is None:
+            raise Problem(404, "Unknown lead", f"No lead with email {normalise_email(email)}.")
+        return {"leads": [await _view(repo, lead, rt)]}
+    found = await repo.list_by_stage(stage.value if stage else None, limit, offset)
+    return {"leads": [await _view(repo, lead, rt) for lead in found], "limit": limit, "offset": offset}

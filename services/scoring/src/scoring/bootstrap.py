@@ -1,0 +1,34 @@
+"""Wiring: Settings (+ overrides) -> handlers, consumers and the app."""
+
+from fastapi import FastAPI
+from lead_events import topics
+from lead_runtime.config import load_model
+from lead_runtime.consumer import Subscription
+from lead_runtime.service import Runtime, ServiceParts, create_app
+
+from .api import router
+from .domain.policy import ScoringPolicy
+from .handlers import Clock, ScoringHandlers
+from .settings import Settings
+
+
+def load_policy(settings: Settings) -> ScoringPolicy:
+    return load_model(settings.config_dir / "agreement.yaml", ScoringPolicy)
+
+
+def make_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
+    policy = load_policy(settings)  # an invalid agreement stops the service here, naming the line
+    handlers = ScoringHandlers(policy, clock) if clock else ScoringHandlers(policy)
+
+    def build(_: Runtime) -> ServiceParts:
+        subscription = Subscription(
+            group_id="scoring",
+            topics=[topics.TOUCHPOINTS, topics.LEAD_LIFECYCLE],
+            handlers={
+                "touchpoint.recorded": handlers.on_touchpoint_recorded,
+                "lead.stage_changed": handlers.on_stage_changed,
+            },
+        )
+        return ServiceParts(subscriptions=[subscription], state={"policy": policy})
+
+    return create_app(name="scoring", settings=settings, database=settings.database, build=build, routers=[router])

@@ -1,0 +1,19 @@
+"""The scoring service's view of one lead."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .model import LeadProfile
+
+
+@dataclass
+class LeadState:
+    lead_id: str
+    profile: LeadProfile
+    stage: str
+    agreement_version: str
+    persona: str | None = None
+    episode: int = 0
+    engagement_since: datetime | None = None
+    consent: dict | None = None
+    is_new: bool = field(default=False, compare=False)

@@ -1,0 +1,51 @@
+"""Behaviour points for one touchpoint: base points, depth extras, caps per type and period."""
+
+from datetime import timedelta
+
+from ..model import Activity, ScoreLine
+from ..policy import ScoringPolicy
+
+
+def _depth_lines(activity: Activity, policy: ScoringPolicy) -> list[ScoreLine]:
+    lines = []
+    for prop, depth in policy.behaviour.depth.items():
+        value = activity.properties.get(prop)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            continue
+        points = min(value * depth.points_each, depth.max)
+        lines.append(
+            ScoreLine(f"behaviour.depth.{prop}", points, activity.touchpoint_id, f"{value} {prop.replace('_', ' ')}", activity.occurred_at)
+        )
+    return lines
+
+
+def behaviour_lines(
+    activity: Activity, earlier: list[ScoreLine], policy: ScoringPolicy
+) -> list[ScoreLine]:
+    """Ledger entries for `activity`; `earlier` holds this lead's earlier behaviour entries."""
+    base = policy.behaviour.points.get(activity.type, 0)
+    rule = f"behaviour.{activity.type}"
+    cap = policy.behaviour.caps.get(activity.type)
+    if cap is not None and base > 0:
+        window_start = activity.occurred_at - timedelta(days=cap.days)
+        used = sum(
+            e.points for e in earlier
+            if e.rule == rule and e.occurred_at and window_start <= e.occurred_at <= activity.occurred_at
+        )
+        base = max(min(base, cap.points - used), 0)
+    lines = []
+    if base:
+        lines.append(ScoreLine(rule, base, activity.touchpoint_id, activity.type.replace("_", " "), activity.occurred_at))
+    return lines + _depth_lines(activity, policy)
+
+
+def is_strong_signal(activity_type: str, policy: ScoringPolicy) -> bool:
+    return activity_type in policy.behaviour.strong_signals
+
+
+def wants_sales_contact(activity: Activity, policy: ScoringPolicy) -> bool:
+    """An explicit wish to talk to sales: a contact request, or the form's 'may sales contact me?'."""
+    if activity.type in policy.fast_lane.touchpoints:
+        return True
+    answer = activity.properties.get(policy.fast_lane.form_property)
+    return answer is True or (isinstance(answer, str) and answer.strip().lower() in {"yes", "ja", "true", "1"})

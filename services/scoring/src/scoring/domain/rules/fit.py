@@ -1,0 +1,67 @@
+"""Profile fit: company size, industry, country, persona, free-mail; exclusions disqualify."""
+
+from ..model import FitAssessment, LeadProfile, ScoreLine
+from ..policy import Exclusions, Fit, Persona, ScoringPolicy
+
+
+def find_persona(job_title: str | None, personas: list[Persona]) -> Persona | None:
+    title = (job_title or "").lower()
+    return next((p for p in personas if any(m in title for m in p.title_markers)), None)
+
+
+def find_exclusion(profile: LeadProfile, rules: Exclusions) -> str | None:
+    """Why the agreement excludes this person whatever their behaviour, or None."""
+    domains = {d for d in (profile.email_domain, profile.domain) if d}
+    title = (profile.job_title or "").lower()
+    if hit := domains & set(rules.competitor_domains):
+        return f"competitor: {sorted(hit)[0]} is on the competitor list"
+    if hit := domains & set(rules.consultant_domains):
+        return f"consultant: {sorted(hit)[0]} is a consultancy"
+    if marker := next((m for m in rules.consultant_title_markers if m in title), None):
+        return f"consultant: job title '{profile.job_title}' contains '{marker}'"
+    if marker := next((m for m in rules.student_title_markers if m in title), None):
+        return f"student: job title '{profile.job_title}' contains '{marker}'"
+    return None
+
+
+def _size_lines(profile: LeadProfile, fit: Fit) -> tuple[list[ScoreLine], bool]:
+    if profile.employees is None:
+        return [ScoreLine("fit.company_size", 0, detail="company size unknown")], True
+    if profile.employees < fit.min_employees:
+        detail = f"{profile.employees} employees, under the minimum of {fit.min_employees}"
+        return [ScoreLine("fit.company_size", 0, detail=detail)], False
+    band = next((b for b in fit.employee_points if profile.employees >= b.min), None)
+    points = band.points if band else 0
+    return [ScoreLine("fit.company_size", points, detail=f"{profile.employees} employees")], True
+
+
+def grade_for(score: float, grades: dict[str, float]) -> str:
+    for grade, minimum in sorted(grades.items(), key=lambda kv: -kv[1]):
+        if score >= minimum:
+            return grade
+    return "D"
+
+
+def assess_fit(profile: LeadProfile, policy: ScoringPolicy) -> FitAssessment:
+    fit = policy.fit
+    lines, qualifies = _size_lines(profile, fit)
+    if profile.industry and profile.industry.lower() in fit.target_industries.values:
+        lines.append(ScoreLine("fit.industry", fit.target_industries.points, detail=profile.industry))
+    if profile.country and profile.country.upper() in fit.target_countries.values:
+        lines.append(ScoreLine("fit.country", fit.target_countries.points, detail=profile.country))
+    if profile.email_domain in fit.free_mail.domains:
+        lines.append(ScoreLine("fit.free_mail", fit.free_mail.points, detail=profile.email_domain))
+    persona = find_persona(profile.job_title, fit.personas)
+    if persona:
+        lines.append(ScoreLine(f"fit.persona.{persona.name}", persona.points, detail=profile.job_title))
+    score = sum(line.points for line in lines)
+    exclusion = find_exclusion(profile, policy.exclusions)
+    grade = "D" if exclusion or not qualifies else grade_for(score, fit.grades)
+    return FitAssessment(
+        score=score,
+        grade=grade,
+        persona=persona.name if persona else None,
+        qualifies=qualifies and exclusion is None,
+        lines=tuple(lines),
+        exclusion=exclusion,
+    )

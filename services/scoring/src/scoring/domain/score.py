@@ -1,0 +1,72 @@
+"""A lead's score at a moment, and the explanation a salesperson reads."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .model import FitAssessment, LeadProfile, ScoreLine
+from .policy import ScoringPolicy
+from .rules import assess_fit, decayed, missing_for_handoff, target_stage
+
+
+@dataclass(frozen=True)
+class Score:
+    fit: FitAssessment
+    engagement: float
+    behaviour: tuple[ScoreLine, ...]  # each ledger entry, decayed to the moment of reading
+
+    @property
+    def total(self) -> float:
+        return self.fit.score + self.engagement
+
+
+def score_lead(
+    profile: LeadProfile,
+    ledger: list[ScoreLine],
+    now: datetime,
+    policy: ScoringPolicy,
+    since: datetime | None = None,
+) -> Score:
+    half_life = policy.behaviour.half_life_days
+    counted = [l for l in ledger if l.occurred_at and (since is None or l.occurred_at >= since)]
+    behaviour = tuple(
+        ScoreLine(l.rule, round(decayed(l.points, l.occurred_at, now, half_life), 2), l.touchpoint_id, l.detail, l.occurred_at)
+        for l in counted
+    )
+    engagement = sum(decayed(l.points, l.occurred_at, now, half_life) for l in counted)
+    return Score(assess_fit(profile, policy), round(engagement, 2), behaviour)
+
+
+def explain(stage: str, score: Score, profile: LeadProfile, policy: ScoringPolicy) -> dict:
+    """Why this lead is (not yet) ready, in words, with the lines behind the numbers."""
+    target, reason = target_stage(score.fit, score.engagement, profile, False, policy)
+    missing = missing_for_handoff(profile, policy.required_for_handoff)
+    if stage in ("sales_ready", "sales_accepted", "opportunity", "won", "lost"):
+        summary = f"Handed to sales (stage {stage}). Now: total {score.total:.0f}, fit grade {score.fit.grade}."
+    elif stage == "disqualified":
+        summary = reason if target == "disqualified" else "Disqualified."
+    else:
+        need = policy.thresholds.sales_ready - score.total
+        summary = f"Not yet sales-ready: {reason}"
+        if score.fit.qualifies and need > 0:
+            summary += f" {need:.0f} more points are needed for sales-ready."
+        if missing:
+            summary += f" Missing for handoff: {', '.join(missing)}."
+    strongest = sorted(score.behaviour, key=lambda l: -l.points)[:3]
+    if strongest and stage != "disqualified":
+        summary += " Strongest signals: " + "; ".join(f"{l.detail} ({l.points:+.0f})" for l in strongest) + "."
+    return {
+        "summary": summary,
+        "missing_for_handoff": missing,
+        "fit": [_line(l) for l in score.fit.lines],
+        "behaviour": [_line(l) for l in score.behaviour],
+    }
+
+
+def _line(line: ScoreLine) -> dict:
+    return {
+        "rule": line.rule,
+        "points": line.points,
+        "touchpoint_id": line.touchpoint_id,
+        "detail": line.detail,
+        "occurred_at": line.occurred_at.isoformat() if line.occurred_at else None,
+    }

@@ -1,0 +1,145 @@
+"""Use cases: a touchpoint arrives; another service changed a lead's stage."""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from lead_events import (
+    Consent, Evidence, LeadScored, LeadSnapshot, LeadStageChanged, ScoreData, Stage,
+    StageChangeData, TouchpointRecorded, derived_event_id, topics,
+)
+from lead_events.touchpoints import Company
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .adapters.repository import SqlLeadScores
+from .domain.lead import LeadState
+from .domain.model import Activity, LeadProfile, ScoreLine
+from .domain.policy import ScoringPolicy
+from .domain.rules import behaviour_lines, decide_stage, wants_sales_contact
+from .domain.score import Score, score_lead
+
+Clock = Callable[[], datetime]
+SERVICE = "scoring"
+
+
+def profile_from(event: TouchpointRecorded) -> LeadProfile:
+    contact = event.data.contact
+    company = contact.company or Company()
+    return LeadProfile(
+        email=contact.email,
+        first_name=contact.first_name,
+        last_name=contact.last_name,
+        job_title=contact.job_title,
+        phone=contact.phone,
+        company_name=company.name,
+        domain=company.domain,
+        employees=company.employees,
+        annual_revenue_eur=company.annual_revenue_eur,
+        industry=company.industry,
+        country=company.country,
+    )
+
+
+def snapshot(lead: LeadState, score: Score) -> LeadSnapshot:
+    p = lead.profile
+    return LeadSnapshot(
+        email=p.email, first_name=p.first_name, last_name=p.last_name, job_title=p.job_title, phone=p.phone,
+        company=Company(name=p.company_name, domain=p.domain, employees=p.employees,
+                        annual_revenue_eur=p.annual_revenue_eur, industry=p.industry, country=p.country),
+        persona=score.fit.persona, fit_score=score.fit.score, fit_grade=score.fit.grade,
+        engagement_score=score.engagement, total_score=round(score.total, 2),
+        consent=Consent.model_validate(lead.consent) if lead.consent else None,
+    )
+
+
+def _evidence(lines: tuple[ScoreLine, ...] | list[ScoreLine]) -> list[Evidence]:
+    return [Evidence(rule=l.rule, points=l.points, touchpoint_id=l.touchpoint_id, detail=l.detail) for l in lines]
+
+
+class ScoringHandlers:
+    def __init__(self, policy: ScoringPolicy, clock: Clock = lambda: datetime.now(UTC)) -> None:
+        self.policy = policy
+        self.clock = clock
+
+    async def on_touchpoint_recorded(self, session: AsyncSession, event: TouchpointRecorded) -> list:
+        repo = SqlLeadScores(session)
+        if not await repo.add_touchpoint(event):
+            return []  # a replayed touchpoint changes nothing
+        lead = await repo.get(event.lead_id, for_update=True)
+        if lead is None:
+            lead = LeadState(event.lead_id, LeadProfile(), Stage.PROSPECT.value, self.policy.version, is_new=True)
+        lead.profile = lead.profile.merged(profile_from(event))
+        if event.data.consent is not None:
+            lead.consent = event.data.consent.model_dump(mode="json")
+        activity = Activity(event.event_id, event.data.type.value, event.occurred_at, event.data.properties)
+        earlier = await repo.ledger(lead.lead_id)
+        new_lines = behaviour_lines(activity, earlier, self.policy)
+        await repo.add_changes(lead.lead_id, new_lines, self.policy.version)
+
+        score = score_lead(lead.profile, earlier + new_lines, self.clock(), self.policy, lead.engagement_since)
+        lead.persona = score.fit.persona
+        out: list = []
+        if lead.is_new:
+            reason = f"First touchpoint: {activity.type.replace('_', ' ')} from {event.data.source}."
+            out.append(self._stage_event(event, lead, score, None, Stage.PROSPECT.value, reason, new_lines))
+        evidence = self._why(score)
+        decision = decide_stage(
+            lead.stage, score.fit, score.engagement, lead.profile,
+            wants_sales_contact(activity, self.policy), self.policy, evidence,
+        )
+        if decision is not None:
+            if decision.to_stage == Stage.SALES_READY.value:
+                lead.episode += 1
+            out.append(self._stage_event(event, lead, score, lead.stage, decision.to_stage, decision.reason, decision.evidence))
+            lead.stage = decision.to_stage
+        lead.agreement_version = self.policy.version
+        await repo.save(lead)
+        for _, change in out:
+            await repo.add_stage_change(change)
+        out.append((topics.LEAD_SCORES, self._scored_event(event, lead, score)))
+        return out
+
+    async def on_stage_changed(self, session: AsyncSession, event: LeadStageChanged) -> list:
+        """Sales moved the lead (accepted, recycled, ...): follow, so the agreement applies anew."""
+        if event.data.changed_by == SERVICE:
+            return []
+        repo = SqlLeadScores(session)
+        lead = await repo.get(event.lead_id, for_update=True)
+        if lead is None:
+            return []
+        lead.stage = event.data.to_stage.value
+        if lead.stage == Stage.RECYCLED.value and self.policy.recycle.reset_engagement:
+            lead.engagement_since = event.occurred_at
+        await repo.save(lead)
+        await repo.add_stage_change(event)
+        return []
+
+    def _why(self, score: Score) -> tuple[ScoreLine, ...]:
+        """Evidence for a move: the behaviour that counted, strongest first, then the fit."""
+        behaviour = sorted((l for l in score.behaviour if l.points > 0), key=lambda l: -l.points)
+        return tuple(behaviour[:10]) + score.fit.lines
+
+    def _stage_event(self, cause, lead, score, from_stage, to_stage, reason, evidence) -> tuple:
+        change = LeadStageChanged.new(
+            lead_id=lead.lead_id,
+            cause=cause,
+            event_id=derived_event_id("stage", cause.event_id, to_stage),
+            data=StageChangeData(
+                from_stage=from_stage, to_stage=to_stage, reason=reason, evidence=_evidence(evidence),
+                changed_by=SERVICE, episode=lead.episode, agreement_version=self.policy.version,
+                snapshot=snapshot(lead, score),
+            ),
+        )
+        return topics.LEAD_LIFECYCLE, change
+
+    def _scored_event(self, cause, lead, score) -> LeadScored:
+        return LeadScored.new(
+            lead_id=lead.lead_id,
+            cause=cause,
+            event_id=derived_event_id("scored", cause.event_id),
+            data=ScoreData(
+                fit_score=score.fit.score, fit_grade=score.fit.grade, engagement_score=score.engagement,
+                total_score=round(score.total, 2), stage=lead.stage, persona=score.fit.persona,
+                agreement_version=self.policy.version, explanation=_evidence(score.fit.lines + score.behaviour),
+                touchpoint_id=cause.event_id,
+            ),
+        )

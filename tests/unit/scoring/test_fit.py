@@ -1,0 +1,61 @@
+from scoring.domain.rules import assess_fit, find_persona, grade_for
+
+from .helpers import a_lead, sample_policy
+
+
+def test_head_of_purchasing_at_850_person_manufacturer_is_grade_a():
+    fit = assess_fit(a_lead(), sample_policy())
+    assert fit.qualifies
+    assert fit.persona == "purchasing"
+    assert fit.score == 20 + 15 + 5 + 20
+    assert fit.grade == "A"
+
+
+def test_company_under_100_employees_does_not_qualify():
+    fit = assess_fit(a_lead(employees=40), sample_policy())
+    assert not fit.qualifies
+    assert fit.grade == "D"
+    assert "under the minimum of 100" in fit.lines[0].detail
+
+
+def test_unknown_company_size_scores_zero_for_size_but_may_qualify():
+    fit = assess_fit(a_lead(employees=None), sample_policy())
+    assert fit.qualifies
+    assert fit.lines[0].points == 0
+
+
+def test_competitor_domain_disqualifies_whatever_the_profile():
+    fit = assess_fit(a_lead(email="spy@competitor.example", domain="competitor.example"), sample_policy())
+    assert fit.exclusion and fit.exclusion.startswith("competitor")
+    assert not fit.qualifies
+
+
+def test_consultant_title_in_german_or_english_is_excluded():
+    for title in ("Senior Berater Einkauf", "Procurement Consultant"):
+        fit = assess_fit(a_lead(job_title=title), sample_policy())
+        assert fit.exclusion and fit.exclusion.startswith("consultant"), title
+
+
+def test_student_is_excluded():
+    assert assess_fit(a_lead(job_title="Werkstudent Produktion"), sample_policy()).exclusion.startswith("student")
+
+
+def test_free_mail_lowers_fit():
+    business = assess_fit(a_lead(), sample_policy()).score
+    free = assess_fit(a_lead(email="anna@gmx.de"), sample_policy()).score
+    assert free == business - 15
+
+
+def test_personas_from_german_and_english_titles():
+    personas = sample_policy().fit.personas
+    assert find_persona("Einkaufsleiterin", personas).name == "purchasing"
+    assert find_persona("Head of Procurement", personas).name == "purchasing"
+    assert find_persona("Produktionsleiter", personas).name == "production"
+    assert find_persona("Geschäftsführer", personas).name == "management"
+    assert find_persona("CMO", personas).name == "marketing"
+    assert find_persona("Sachbearbeiter Buchhaltung", personas) is None
+
+
+def test_grade_uses_the_highest_band_reached():
+    grades = {"A": 55, "B": 40, "C": 20}
+    assert [grade_for(s, grades) for s in (60, 55, 45, 20, 19)] == ["A", "A", "B", "C", "D"]
