@@ -15,7 +15,7 @@ def _decide(current, profile, engagement, wants_contact=False):
 def test_good_fit_with_enough_engagement_becomes_sales_ready():
     decision = _decide("prospect", a_lead(), 60)
     assert decision.to_stage == "sales_ready"
-    assert "sales-ready threshold of 90" in decision.reason
+    assert "sales-ready threshold of 100" in decision.reason
 
 
 def test_good_fit_with_some_engagement_becomes_marketing_lead():

@@ -90,7 +90,7 @@ class TouchpointIn(BaseModel):
     @field_validator("contact")
     @classmethod
     def _needs_identity(cls, v: Contact) -> Contact:
-        if not v.email and not v.anonymous_id:
+        if not v.email and not (v.anonymous_id or "").strip():
             raise ValueError("contact needs an email (or at least an anonymous_id)")
         return v
 

@@ -1,0 +1,1 @@
+"""Pure rules of ingest: no I/O, no framework imports, time passed in as `now`."""

@@ -1,0 +1,117 @@
+"""A received body becomes validated touchpoints, or a Refusal that says what was wrong."""
+
+import json
+from dataclasses import dataclass
+
+from lead_events import TouchpointBatchIn, TouchpointIn
+from lead_runtime.problems import validation_errors
+from pydantic import ValidationError
+
+from .domain.model import ReceivedBody, Refusal
+
+MAX_DEPTH = 64  # deeper JSON cannot be serialised again (and no sender needs it)
+MAX_ERRORS = 100  # keeps the problem document and the rejection event small
+JSON_TYPES = ("application/json",)
+SHAPE = 'one touchpoint object, or {"touchpoints": [...]} with 1 to 500 of them'
+BATCH_NOTE = " A batch is all-or-nothing: nothing from it was accepted; fix it and send it again."
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """The outcome of reading a body: touchpoints, or a refusal; `doc` is the JSON if it parsed."""
+
+    touchpoints: list[TouchpointIn]
+    refusal: Refusal | None = None
+    doc: object = None
+
+
+def is_json_type(content_type: str | None) -> bool:
+    media = (content_type or "").split(";")[0].strip().lower()
+    return media in JSON_TYPES or (media.startswith("application/") and media.endswith("+json"))
+
+
+def _refused(status: int, title: str, reason: str, errors: list[dict] | None = None, doc: object = None) -> Parsed:
+    return Parsed([], Refusal(status, title, reason, errors or []), doc)
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _too_deep(doc: object) -> str | None:
+    """The path of the first value nested deeper than MAX_DEPTH, if any."""
+    stack: list[tuple[object, tuple, int]] = [(doc, (), 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return ".".join(str(p) for p in path[:8]) + "..."
+        if isinstance(value, dict):
+            stack.extend((v, (*path, k), depth + 1) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, (*path, i), depth + 1) for i, v in enumerate(value))
+    return None
+
+
+def _invalid(exc: ValidationError, doc: object, batch: bool) -> Parsed:
+    details = exc.errors(include_url=False)
+    errors = validation_errors(details)
+    shown = errors[:MAX_ERRORS]
+    if len(errors) > len(shown):
+        shown.append({"field": "", "message": f"... and {len(errors) - len(shown)} more errors"})
+    items = sorted({e["loc"][1] for e in details if len(e["loc"]) > 1 and e["loc"][0] == "touchpoints"})
+    where = f" (touchpoints at index {', '.join(map(str, items[:20]))})" if batch and items else ""
+    first = "; ".join(f"{e['field'] or 'body'}: {e['message']}" for e in errors[:3])
+    more = f"; and {len(errors) - 3} more" if len(errors) > 3 else ""
+    reason = f"Invalid touchpoint{'s' if batch else ''}{where}: {first}{more}.{BATCH_NOTE if batch else ''}"
+    return _refused(422, "Invalid touchpoint", reason, shown, doc)
+
+
+def _blank_visitors(touchpoints: list[TouchpointIn], batch: bool) -> list[dict]:
+    """A blank anonymous_id would merge every such visitor into one lead (TouchpointIn lets it pass)."""
+    return [
+        {"field": f"{f'touchpoints.{i}.' if batch else ''}contact.anonymous_id", "message": "must not be blank"}
+        for i, tp in enumerate(touchpoints)
+        if not tp.contact.email and not (tp.contact.anonymous_id or "").strip()
+    ]
+
+
+def parse_body(body: ReceivedBody, max_bytes: int) -> Parsed:
+    if body.size > max_bytes:
+        return _refused(
+            413, "Body too large",
+            f"The body has {body.size_text} bytes; the limit is {max_bytes}. Send smaller bodies (smaller batches).",
+        )
+    if body.content_encoding and body.content_encoding.strip().lower() != "identity":
+        return _refused(415, "Unsupported content encoding", "Send the body uncompressed (no Content-Encoding).")
+    if not is_json_type(body.content_type):
+        return _refused(
+            415, "Unsupported media type",
+            f"Content-Type is {body.content_type or 'missing'}; send application/json.",
+        )
+    try:
+        text = body.raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _refused(400, "Body is not UTF-8", f"JSON must be UTF-8; byte {exc.start} is not.")
+    try:
+        doc = json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        return _refused(400, "Body is not JSON", "The JSON is nested too deeply to read.")
+    except ValueError as exc:  # JSONDecodeError, NaN/Infinity, integers of thousands of digits
+        return _refused(400, "Body is not JSON", f"The body is not valid JSON: {exc}.")
+    if not isinstance(doc, dict):
+        errors = [{"field": "", "message": f"Expected {SHAPE}."}]
+        return _refused(422, "Invalid touchpoint", f"The body must be {SHAPE}.", errors, doc)
+    if (path := _too_deep(doc)) is not None:
+        errors = [{"field": path, "message": f"Nested more than {MAX_DEPTH} levels deep."}]
+        return _refused(422, "Invalid touchpoint", f"{path} is nested more than {MAX_DEPTH} levels deep.", errors, doc)
+    batch = "touchpoints" in doc
+    try:
+        touchpoints = (
+            list(TouchpointBatchIn.model_validate(doc).touchpoints) if batch else [TouchpointIn.model_validate(doc)]
+        )
+    except ValidationError as exc:
+        return _invalid(exc, doc, batch)
+    if errors := _blank_visitors(touchpoints, batch):
+        reason = f"No email and a blank anonymous_id: {', '.join(e['field'] for e in errors[:5])}."
+        return _refused(422, "Invalid touchpoint", reason + (BATCH_NOTE if batch else ""), errors[:MAX_ERRORS], doc)
+    return Parsed(touchpoints, None, doc)

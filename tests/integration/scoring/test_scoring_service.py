@@ -1,0 +1,91 @@
+"""Scoring against the real broker and database: touchpoints in, scores and stages out."""
+
+from pathlib import Path
+
+import httpx
+import pytest
+from lead_events import topics
+from lead_runtime.settings import HttpSettings
+from scoring.bootstrap import make_app
+from scoring.settings import Settings
+
+from tests.builders import a_contact, a_recorded
+from tests.kafka_tools import eventually, produce, read_all
+
+pytestmark = pytest.mark.integration
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture
+async def scoring(fresh_database, kafka_settings):
+    settings = Settings(
+        database=await fresh_database("scoring"), kafka=kafka_settings,
+        http=HttpSettings(port=0), config_dir=ROOT / "config",
+    )
+    app = make_app(settings)
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://scoring") as client:
+            yield client
+
+
+async def _lead(client: httpx.AsyncClient, lead_id: str) -> dict | None:
+    response = await client.get(f"/v1/leads/{lead_id}")
+    return response.json() if response.status_code == 200 else None
+
+
+async def test_purchasing_head_with_webinar_and_tender_becomes_sales_ready(scoring, kafka_settings):
+    contact = a_contact()
+    webinar = a_recorded("webinar_attended", contact, questions_asked=2)
+    tender = a_recorded("tender_document_downloaded", contact)
+    await produce(kafka_settings, topics.TOUCHPOINTS, webinar, webinar, tender, webinar)
+
+    lead = await eventually(lambda: _ready(scoring, webinar.lead_id))
+    assert lead["touchpoints"] == 2  # the webinar sent three times counts once
+    assert lead["fit_grade"] == "A" and lead["persona"] == "purchasing"
+    assert lead["engagement_score"] == pytest.approx(60, abs=0.1)
+    explained = {line["touchpoint_id"] for line in lead["explanation"]["behaviour"]}
+    assert explained == {webinar.event_id, tender.event_id}
+
+    stages = await eventually(lambda: _stages(kafka_settings, webinar.lead_id, 3))
+    assert [s.data.to_stage for s in stages] == ["prospect", "marketing_lead", "sales_ready"]
+    assert stages[-1].data.episode == 1
+    assert stages[-1].correlation_id == tender.correlation_id
+    assert {e.touchpoint_id for e in stages[-1].data.evidence} >= {webinar.event_id, tender.event_id}
+
+
+async def test_poison_message_goes_to_dlq_and_processing_goes_on(scoring, kafka_settings):
+    contact = a_contact()
+    good = a_recorded("contact_requested", contact)
+    await produce(kafka_settings, topics.TOUCHPOINTS, raw=[b"{not json"])
+    await produce(kafka_settings, topics.TOUCHPOINTS, good)
+
+    lead = await eventually(lambda: _ready(scoring, good.lead_id))
+    assert "fast lane" in lead["stage_history"][-1]["reason"]
+    dead = await eventually(lambda: read_all(kafka_settings, topics.dlq(topics.TOUCHPOINTS)))
+    assert dead[0].value == b"{not json"
+    assert dict(dead[0].headers)["dlq.error"].startswith(b"not JSON")
+
+
+async def test_lookup_by_email_and_unknown_lead(scoring, kafka_settings):
+    contact = a_contact()
+    await produce(kafka_settings, topics.TOUCHPOINTS, a_recorded("page_visited", contact))
+    found = await eventually(lambda: _by_email(scoring, contact["email"].upper()))
+    assert found["stage"] == "marketing_lead"
+    missing = await scoring.get("/v1/leads/does-not-exist")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
+
+
+async def _ready(client, lead_id):
+    lead = await _lead(client, lead_id)
+    return lead if lead and lead["stage"] == "sales_ready" else None
+
+
+async def _by_email(client, email):
+    response = await client.get("/v1/leads", params={"email": email})
+    return response.json()["leads"][0] if response.status_code == 200 else None
+
+
+async def _stages(kafka, lead_id, count):
+    events = [e for e in await read_all(kafka, topics.LEAD_LIFECYCLE) if getattr(e, "lead_id", None) == lead_id]
+    return events if len(events) >= count else None
