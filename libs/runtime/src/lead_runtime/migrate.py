@@ -32,3 +32,32 @@ def run_env(metadata: MetaData) -> None:
         await engine.dispose()
 
     asyncio.run(_run())
+
+
+def create_runtime_tables() -> None:
+    """For a service's first revision: the outbox and processed-events tables (see db.py)."""
+    import sqlalchemy as sa
+    from alembic import op
+    from sqlalchemy.dialects.postgresql import JSONB
+
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+        sa.Column("topic", sa.String, nullable=False),
+        sa.Column("key", sa.String),
+        sa.Column("value", sa.LargeBinary, nullable=False),
+        sa.Column("headers", JSONB, nullable=False, server_default="[]"),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    )
+    op.create_table(
+        "processed_events",
+        sa.Column("event_id", sa.String, primary_key=True),
+        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    )
+
+
+def drop_runtime_tables() -> None:
+    from alembic import op
+
+    op.drop_table("processed_events")
+    op.drop_table("outbox")
