@@ -17,6 +17,8 @@ KAFKA_CONTROLLER_PORT="${LEADFLOW_KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_POM="$ROOT/deploy/kafka/pom.xml"
 KAFKA_LIBS="$RUN/kafka/libs"
 PG_PORT="${LEADFLOW_PG_PORT:-5432}"
+# Without a real CRM configured, handoff pushes to a sandbox CRM (the test suite's stub) on this port.
+CRM_SANDBOX_PORT="${LEADFLOW_CRM_SANDBOX_PORT:-9100}"
 PG_DATA="$RUN/pg/data"
 PG_SOCK="$RUN/pg/sock"
 PG_DATABASES=(leadflow_scoring leadflow_nurture leadflow_handoff)
@@ -39,6 +41,7 @@ print_env() {
   emit LEADFLOW_KAFKA_PORT "$KAFKA_PORT"
   emit LEADFLOW_KAFKA_CONTROLLER_PORT "$KAFKA_CONTROLLER_PORT"
   emit LEADFLOW_PG_PORT "$PG_PORT"
+  emit LEADFLOW_CRM_SANDBOX_PORT "$CRM_SANDBOX_PORT"
   emit LEADFLOW_KAFKA__BOOTSTRAP_SERVERS "$(var_or LEADFLOW_KAFKA__BOOTSTRAP_SERVERS "127.0.0.1:$KAFKA_PORT")"
   emit LEADFLOW_CONFIG_DIR "$(var_or LEADFLOW_CONFIG_DIR "$ROOT/config")"
   local svc SVC
@@ -49,7 +52,7 @@ print_env() {
     [[ -n ${DATABASE[$svc]:-} ]] && emit "${SVC}_DATABASE__URL" "$(var_or "${SVC}_DATABASE__URL" \
       "postgresql+asyncpg://leadflow:leadflow@127.0.0.1:$PG_PORT/${DATABASE[$svc]}")"
   done
-  emit HANDOFF_CRM__URL "${HANDOFF_CRM__URL:-}"
+  emit HANDOFF_CRM__URL "$(var_or HANDOFF_CRM__URL "http://127.0.0.1:$CRM_SANDBOX_PORT/leads")"
 }
 
 # --- processes and ports -----------------------------------------------------------------------
@@ -67,6 +70,8 @@ live_pid() {
 }
 kafka_pid() { live_pid kafka 'kafka.Kafka '; }
 svc_pid() { live_pid "$1" "-m $1 serve"; }
+sandbox_pid() { live_pid crm-sandbox "-m tests.stubs.crm"; }
+uses_sandbox() { [[ -z ${HANDOFF_CRM__URL:-} ]]; }
 
 # Start "$@" detached (own session, survives the terminal), output to log $2, pid into pidfile $1.
 start_bg() {
@@ -290,6 +295,9 @@ services_up() {
   for svc in scoring nurture handoff; do
     "$PYTHON" -m "$svc" migrate || die "migrating the $svc database failed (see above)"
   done
+  if uses_sandbox && ! sandbox_pid >/dev/null; then
+    start_bg "$PIDS/crm-sandbox.pid" "$LOGS/crm-sandbox.log" "$PYTHON" -m tests.stubs.crm --port "$CRM_SANDBOX_PORT"
+  fi
   for svc in "${SERVICES[@]}"; do
     if pid=$(svc_pid "$svc"); then say "$svc already running (pid $pid)"; continue; fi
     start_bg "$PIDS/$svc.pid" "$LOGS/$svc.log" "$PYTHON" -m "$svc" serve
@@ -304,6 +312,9 @@ services_up() {
   for svc in "${SERVICES[@]}"; do
     printf '%-9s %-24s %-8s %s\n' "$svc" "http://127.0.0.1:$(svc_port "$svc")" "$(<"$PIDS/$svc.pid")" ".run/logs/$svc.log"
   done
+  if pid=$(sandbox_pid); then
+    printf '%-9s %-24s %-8s %s\n' crm "http://127.0.0.1:$CRM_SANDBOX_PORT/leads" "$pid" ".run/logs/crm-sandbox.log (sandbox CRM)"
+  fi
 }
 
 services_down() {
@@ -312,6 +323,8 @@ services_down() {
     if pid=$(svc_pid "$svc"); then stop_pid "$svc" "$pid" 20; fi
     rm -f "$PIDS/$svc.pid"
   done
+  if pid=$(sandbox_pid); then stop_pid crm-sandbox "$pid" 10; fi
+  rm -f "$PIDS/crm-sandbox.pid"
 }
 
 # --- commands ----------------------------------------------------------------------------------
@@ -339,6 +352,10 @@ up() {
     pid=$(svc_pid "$svc") || pid=""
     check_port "$(svc_port "$svc")" "$pid" "$svc" "${svc^^}_HTTP__PORT"
   done
+  if uses_sandbox; then
+    pid=$(sandbox_pid) || pid=""
+    check_port "$CRM_SANDBOX_PORT" "$pid" "sandbox CRM" LEADFLOW_CRM_SANDBOX_PORT
+  fi
   infra_up
   services_up
 }
@@ -358,6 +375,7 @@ status() {
     [[ -n $pid ]] && ! curl -fsS -o /dev/null --max-time 2 "$url/readyz" 2>/dev/null && url+=" (not ready)"
     status_line "$svc" "$pid" "$url"
   done
+  status_line crm "$(sandbox_pid || true)" "http://127.0.0.1:$CRM_SANDBOX_PORT/leads (sandbox)"
 }
 
 main() {

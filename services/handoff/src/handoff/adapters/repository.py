@@ -1,0 +1,160 @@
+"""SqlHandoffs: queries only; the handler, route or worker owns the transaction."""
+
+from datetime import datetime
+from typing import Any
+
+from lead_events import Stage
+from sqlalchemy import Row, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..domain.delivery import DeliveryStatus
+from ..domain.model import Handoff
+from ..domain.sla import SlaDeadlines
+from .tables import crm_feedback, handoff_attempts, handoffs
+
+_MARK_PROCESSED = text("INSERT INTO processed_events (event_id) VALUES (:id) ON CONFLICT DO NOTHING")
+
+
+def _to_handoff(row: Row) -> Handoff:
+    return Handoff(
+        handoff_id=row.handoff_id,
+        lead_id=row.lead_id,
+        episode=row.episode,
+        stage=Stage(row.stage),
+        handed_at=row.handed_at,
+        deadlines=SlaDeadlines(row.sla_first_contact_due, row.sla_hard_limit),
+        responded_at=row.responded_at,
+        rep_id=row.rep_id,
+        payload=row.payload,
+        delivery_status=DeliveryStatus(row.delivery_status),
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        delivered_at=row.delivered_at,
+        correlation_id=row.correlation_id,
+    )
+
+
+class SqlHandoffs:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, handoff: Handoff, source_event_id: str) -> bool:
+        """False when the lead was already handed off in this episode."""
+        stmt = (
+            pg_insert(handoffs)
+            .values(
+                handoff_id=handoff.handoff_id,
+                lead_id=handoff.lead_id,
+                episode=handoff.episode,
+                stage=handoff.stage.value,
+                handed_at=handoff.handed_at,
+                sla_first_contact_due=handoff.deadlines.first_contact_due,
+                sla_hard_limit=handoff.deadlines.hard_limit,
+                payload=handoff.payload,
+                source_event_id=source_event_id,
+                correlation_id=handoff.correlation_id,
+                delivery_status=handoff.delivery_status.value,
+                next_attempt_at=handoff.next_attempt_at,
+            )
+            .on_conflict_do_nothing()
+            .returning(handoffs.c.handoff_id)
+        )
+        return (await self._session.execute(stmt)).first() is not None
+
+    async def get_for_update(self, lead_id: str, handoff_id: str | None = None) -> Handoff | None:
+        """The given handoff of the lead, or its latest episode; locked until the commit."""
+        stmt = select(handoffs).where(handoffs.c.lead_id == lead_id)
+        if handoff_id is not None:
+            stmt = stmt.where(handoffs.c.handoff_id == handoff_id)
+        stmt = stmt.order_by(handoffs.c.episode.desc()).limit(1).with_for_update()
+        row = (await self._session.execute(stmt)).first()
+        return _to_handoff(row) if row else None
+
+    async def set_stage(
+        self, handoff_id: str, stage: Stage, responded_at: datetime | None, rep_id: str | None
+    ) -> None:
+        await self._session.execute(
+            update(handoffs)
+            .where(handoffs.c.handoff_id == handoff_id)
+            .values(
+                stage=stage.value,
+                responded_at=func.coalesce(handoffs.c.responded_at, responded_at),
+                rep_id=func.coalesce(rep_id, handoffs.c.rep_id),
+                updated_at=func.now(),
+            )
+        )
+
+    async def add_feedback(self, **values: Any) -> None:
+        await self._session.execute(insert(crm_feedback).values(**values))
+
+    async def mark_processed(self, event_id: str) -> None:
+        await self._session.execute(_MARK_PROCESSED, {"id": event_id})
+
+    async def for_lead(self, lead_id: str) -> list[Handoff]:
+        stmt = select(handoffs).where(handoffs.c.lead_id == lead_id).order_by(handoffs.c.episode)
+        return [_to_handoff(r) for r in (await self._session.execute(stmt)).all()]
+
+    async def attempts_of(self, handoff_ids: list[str]) -> list[Row]:
+        stmt = (
+            select(handoff_attempts)
+            .where(handoff_attempts.c.handoff_id.in_(handoff_ids))
+            .order_by(handoff_attempts.c.id)
+        )
+        return list((await self._session.execute(stmt)).all())
+
+    async def feedback_of(self, lead_id: str) -> list[Row]:
+        stmt = select(crm_feedback).where(crm_feedback.c.lead_id == lead_id).order_by(crm_feedback.c.id)
+        return list((await self._session.execute(stmt)).all())
+
+    async def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> list[Handoff]:
+        """Pending deliveries that are due, leased until `lease_until` so no other worker takes
+        them while this one pushes; a crash mid-push lets the lease run out and retries."""
+        due = (
+            select(handoffs.c.handoff_id)
+            .where(handoffs.c.delivery_status == DeliveryStatus.PENDING.value)
+            .where(handoffs.c.next_attempt_at <= now)
+            .order_by(handoffs.c.next_attempt_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        ids = [r.handoff_id for r in (await self._session.execute(due)).all()]
+        if not ids:
+            return []
+        stmt = (
+            update(handoffs)
+            .where(handoffs.c.handoff_id.in_(ids))
+            .values(next_attempt_at=lease_until)
+            .returning(*handoffs.c)
+        )
+        return [_to_handoff(r) for r in (await self._session.execute(stmt)).all()]
+
+    async def record_attempt(
+        self,
+        handoff_id: str,
+        *,
+        attempt: int,
+        at: datetime,
+        status_code: int | None,
+        error: str | None,
+        result: str,
+        status: DeliveryStatus,
+        next_attempt_at: datetime | None,
+    ) -> None:
+        await self._session.execute(
+            insert(handoff_attempts).values(
+                handoff_id=handoff_id, attempt=attempt, at=at, status_code=status_code, error=error, result=result
+            )
+        )
+        delivered_at = at if status is DeliveryStatus.DELIVERED else None
+        await self._session.execute(
+            update(handoffs)
+            .where(handoffs.c.handoff_id == handoff_id)
+            .values(
+                attempts=attempt,
+                delivery_status=status.value,
+                next_attempt_at=next_attempt_at,
+                delivered_at=delivered_at,
+                updated_at=func.now(),
+            )
+        )

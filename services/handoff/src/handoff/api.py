@@ -1,0 +1,79 @@
+"""Thin routes: CRM feedback in, handoff status out. Errors are problem+json."""
+
+from datetime import datetime
+from typing import Any, Self
+
+from fastapi import APIRouter
+from lead_events import FeedbackData, Outcome, lead_id_for
+from lead_runtime.outbox import add_event
+from lead_runtime.problems import Problem
+from lead_runtime.service import RuntimeDep, SessionDep
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from .handlers import submit_feedback
+from .views import handoff_report
+
+router = APIRouter(prefix="/v1", tags=["handoff"])
+
+
+class FeedbackIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    lead_id: str | None = Field(None, min_length=1)
+    email: str | None = Field(None, min_length=3, description="Used when lead_id is not given.")
+    outcome: Outcome
+    reason: str | None = Field(None, max_length=200, examples=["not_ready", "competitor"])
+    rep_id: str | None = Field(None, max_length=200)
+    at: AwareDatetime | None = Field(None, description="When sales decided; defaults to now.")
+    handoff_id: str | None = Field(None, description="Defaults to the lead's latest handoff.")
+
+    @model_validator(mode="after")
+    def _has_lead(self) -> Self:
+        if not self.lead_id and not self.email:
+            raise ValueError("give lead_id or email")
+        return self
+
+    def target_lead_id(self) -> str:
+        return self.lead_id or lead_id_for(self.email or "")
+
+
+@router.post("/crm/feedback")
+async def post_feedback(body: FeedbackIn, session: SessionDep, rt: RuntimeDep) -> dict[str, Any]:
+    lead_id = body.target_lead_id()
+    clock = rt.parts.state["clock"]
+    feedback = FeedbackData(
+        outcome=body.outcome, reason=body.reason, rep_id=body.rep_id, at=body.at or clock(),
+        handoff_id=body.handoff_id,
+    )
+    async with session.begin():
+        result = await submit_feedback(session, lead_id, feedback, policy=rt.parts.state["policy"])
+        for topic, event in result.events:
+            await add_event(session, topic, event)
+    if result.events:
+        rt.relay.wake()
+    if result.result == "unknown_lead":
+        raise Problem(404, "No handoff for this lead",
+                      f"Lead {lead_id} has not been handed to sales ({result.detail}); nothing to give feedback on.",
+                      lead_id=lead_id)
+    if result.result == "refused":
+        raise Problem(409, "Feedback does not fit the handoff's stage",
+                      f"Lead {lead_id} is {result.stage.value}: {result.detail}.",
+                      lead_id=lead_id, stage=result.stage.value, handoff_id=result.handoff.handoff_id)
+    return {
+        "lead_id": lead_id,
+        "handoff_id": result.handoff.handoff_id,
+        "episode": result.handoff.episode,
+        "stage": result.stage.value,
+        "changed": result.result == "applied",
+    }
+
+
+@router.get("/handoffs/{lead_id}")
+async def get_handoffs(lead_id: str, session: SessionDep, rt: RuntimeDep) -> dict[str, Any]:
+    now: datetime = rt.parts.state["clock"]()
+    report = await handoff_report(session, lead_id, now)
+    if report is None:
+        raise Problem(404, "No handoff for this lead", f"Lead {lead_id} has not been handed to sales.",
+                      lead_id=lead_id)
+    report["now"] = now
+    return report

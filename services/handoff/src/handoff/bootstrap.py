@@ -1,0 +1,73 @@
+"""Wiring: settings and agreement in, consumers, the CRM push worker and routes out."""
+
+import asyncio
+from functools import partial
+
+import httpx
+from fastapi import FastAPI
+from lead_events import topics
+from lead_runtime.consumer import Subscription
+from lead_runtime.service import Runtime, ServiceParts, create_app
+
+from .adapters.crm_client import HttpCrmClient
+from .agreement import load_policy
+from .api import router
+from .crm_push import CrmPush, make_http_client
+from .domain.policy import HandoffPolicy
+from .handlers import Clock, on_crm_feedback, on_lead_stage_changed, utc_now
+from .settings import Settings
+
+
+def build(
+    runtime: Runtime,
+    policy: HandoffPolicy | None = None,
+    clock: Clock = utc_now,
+    http_client: httpx.AsyncClient | None = None,
+) -> ServiceParts:
+    settings: Settings = runtime.settings  # type: ignore[assignment]
+    crm = settings.crm
+    policy = policy or load_policy(settings.config_dir, crm.max_attempts)
+    push = crm.url is not None
+    subscription = Subscription(
+        group_id="handoff",
+        topics=[topics.LEAD_LIFECYCLE, topics.CRM_FEEDBACK],
+        handlers={
+            "lead.stage_changed": partial(on_lead_stage_changed, policy=policy, clock=clock, push=push),
+            "crm.feedback_received": partial(on_crm_feedback, policy=policy),
+        },
+    )
+    workers = []
+    if push:
+        # Created here, closed by the worker on its way out (after the last push).
+        client = http_client or make_http_client()
+        owned = http_client is None
+        pusher = CrmPush(
+            runtime.sessions,
+            HttpCrmClient(client, crm.url, crm.timeout_seconds),
+            crm,
+            policy,
+            clock,
+            on_close=client.aclose if owned else None,
+        )
+
+        async def crm_push(stopping: asyncio.Event) -> None:
+            await pusher.run(stopping)
+
+        workers.append(crm_push)
+    return ServiceParts(
+        subscriptions=[subscription],
+        workers=workers,
+        state={"policy": policy, "clock": clock},
+    )
+
+
+def make_app(settings: Settings, **overrides: object) -> FastAPI:
+    # Loaded here so an invalid agreement file stops the process before it serves anything.
+    policy = load_policy(settings.config_dir, settings.crm.max_attempts)
+    return create_app(
+        name="handoff",
+        settings=settings,
+        database=settings.database,
+        build=partial(build, policy=policy, **overrides),
+        routers=[router],
+    )

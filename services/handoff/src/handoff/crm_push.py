@@ -1,0 +1,112 @@
+"""Background worker that pushes pending handoffs to the CRM over HTTP.
+
+Claim due rows (FOR UPDATE SKIP LOCKED) and commit the claim, push outside any transaction,
+then record the attempt. The Idempotency-Key (handoff_id) lets the CRM drop the duplicates
+that at-least-once delivery produces (a retry after a timeout, a crash between push and record).
+"""
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable
+from datetime import timedelta
+
+import httpx
+from lead_runtime.logs import fields
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from .adapters.crm_client import HttpCrmClient, PushResult
+from .adapters.repository import SqlHandoffs
+from .domain.delivery import Backoff, next_step
+from .domain.model import Handoff
+from .domain.policy import HandoffPolicy
+from .handlers import Clock
+from .settings import CrmSettings
+
+log = logging.getLogger(__name__)
+
+
+class CrmPush:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        client: HttpCrmClient,
+        settings: CrmSettings,
+        policy: HandoffPolicy,
+        clock: Clock,
+        jitter: Callable[[], float] = random.random,
+        on_close: Callable[[], object] | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._client = client
+        self._settings = settings
+        self._policy = policy
+        self._clock = clock
+        self._jitter = jitter
+        self._on_close = on_close
+        self._backoff = Backoff(settings.backoff_base_seconds, settings.backoff_max_seconds)
+        # Long enough for the slowest push; a crash mid-push makes the row due again after it.
+        self._lease = timedelta(seconds=settings.timeout_seconds * 2 + 30)
+
+    async def run(self, stopping: asyncio.Event) -> None:
+        try:
+            while not stopping.is_set():
+                try:
+                    pushed = await self.push_due()
+                except Exception:
+                    log.exception("CRM push round failed; retrying")
+                    pushed = 0
+                if pushed < self._settings.batch_size:
+                    try:
+                        await asyncio.wait_for(stopping.wait(), self._settings.poll_interval_seconds)
+                    except TimeoutError:
+                        pass
+        finally:
+            if self._on_close is not None:
+                result = self._on_close()
+                if asyncio.iscoroutine(result):
+                    await result
+
+    async def push_due(self) -> int:
+        """One round: claim, push concurrently, record. Returns how many were pushed."""
+        now = self._clock()
+        async with self._sessions() as session, session.begin():
+            claimed = await SqlHandoffs(session).claim_due(now, self._settings.batch_size, now + self._lease)
+        await asyncio.gather(*(self._push_one(h) for h in claimed))
+        return len(claimed)
+
+    async def _push_one(self, handoff: Handoff) -> None:
+        body = {"lead_id": handoff.lead_id, **handoff.payload}
+        result: PushResult = await self._client.push(handoff.handoff_id, body)
+        at = self._clock()
+        attempt = handoff.attempts + 1
+        step = next_step(
+            attempt,
+            result.status_code,
+            at,
+            max_attempts=self._policy.max_attempts,
+            backoff=self._backoff,
+            jitter=self._jitter(),
+            retry_after=result.retry_after,
+        )
+        log.log(
+            logging.INFO if step.result != "failed" else logging.ERROR,
+            "CRM push attempt",
+            extra=fields(handoff_id=handoff.handoff_id, attempt=attempt, status_code=result.status_code,
+                         error=result.error, result=step.result.value),
+        )
+        async with self._sessions() as session, session.begin():
+            await SqlHandoffs(session).record_attempt(
+                handoff.handoff_id,
+                attempt=attempt,
+                at=at,
+                status_code=result.status_code,
+                error=result.error,
+                result=step.result.value,
+                status=step.status,
+                next_attempt_at=step.next_attempt_at,
+            )
+
+
+def make_http_client() -> httpx.AsyncClient:
+    return httpx.AsyncClient(follow_redirects=False)

@@ -1,0 +1,79 @@
+"""Which stage the CRM's feedback moves a handed-off lead to, or why it cannot."""
+
+from dataclasses import dataclass
+
+from lead_events import Outcome, Stage
+
+from .policy import HandoffPolicy
+
+# Stages after which nothing more may happen within the same sales-ready episode.
+TERMINAL = frozenset({Stage.WON, Stage.LOST, Stage.RECYCLED, Stage.DISQUALIFIED})
+
+# outcome -> stages it may come from. `opportunity` may skip `accepted` (a CRM often converts
+# at once); won/lost need sales to have taken the lead first.
+_ALLOWED_FROM: dict[Outcome, frozenset[Stage]] = {
+    Outcome.ACCEPTED: frozenset({Stage.SALES_READY}),
+    Outcome.REJECTED: frozenset({Stage.SALES_READY, Stage.SALES_ACCEPTED}),
+    Outcome.OPPORTUNITY: frozenset({Stage.SALES_READY, Stage.SALES_ACCEPTED}),
+    Outcome.WON: frozenset({Stage.SALES_ACCEPTED, Stage.OPPORTUNITY}),
+    Outcome.LOST: frozenset({Stage.SALES_ACCEPTED, Stage.OPPORTUNITY}),
+}
+
+_TARGET: dict[Outcome, Stage] = {
+    Outcome.ACCEPTED: Stage.SALES_ACCEPTED,
+    Outcome.OPPORTUNITY: Stage.OPPORTUNITY,
+    Outcome.WON: Stage.WON,
+    Outcome.LOST: Stage.LOST,
+}
+
+
+@dataclass(frozen=True)
+class FeedbackDecision:
+    """`to_stage` is set when the feedback applies; `changed` is False for a repeat of the
+    feedback that led to the current stage (CRMs resend); `refusal` says why it cannot apply."""
+
+    to_stage: Stage | None
+    changed: bool = False
+    refusal: str | None = None
+
+    @property
+    def applies(self) -> bool:
+        return self.refusal is None
+
+
+def normalise_reason(reason: str | None) -> str | None:
+    """`Never a buyer` and `never-a-buyer` both match `never_a_buyer`."""
+    if reason is None or not reason.strip():
+        return None
+    return "_".join(reason.strip().lower().replace("-", " ").split())
+
+
+def target_stage(outcome: Outcome, reason: str | None, policy: HandoffPolicy) -> Stage:
+    if outcome is Outcome.REJECTED:
+        if normalise_reason(reason) in policy.disqualifying_reasons:
+            return Stage.DISQUALIFIED
+        return Stage.RECYCLED
+    return _TARGET[outcome]
+
+
+def decide_feedback(
+    current: Stage, outcome: Outcome, reason: str | None, policy: HandoffPolicy
+) -> FeedbackDecision:
+    target = target_stage(outcome, reason, policy)
+    if current == target:
+        return FeedbackDecision(to_stage=target, changed=False)
+    if current in TERMINAL:
+        return FeedbackDecision(
+            None, refusal=f"the handoff is closed as {current.value}; {outcome.value} no longer applies"
+        )
+    if current not in _ALLOWED_FROM[outcome]:
+        allowed = ", ".join(sorted(s.value for s in _ALLOWED_FROM[outcome]))
+        return FeedbackDecision(
+            None, refusal=f"{outcome.value} cannot follow {current.value} (only after: {allowed})"
+        )
+    return FeedbackDecision(to_stage=target, changed=True)
+
+
+def is_sales_response(stage: Stage) -> bool:
+    """Any stage sales moved the lead to counts as their response for the follow-up SLA."""
+    return stage != Stage.SALES_READY

@@ -1,0 +1,15 @@
+"""The part of the marketing-sales agreement that handoff executes, as plain data."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+DISQUALIFYING_REASONS = frozenset({"competitor", "never_a_buyer", "invalid", "student", "consultant"})
+
+
+@dataclass(frozen=True)
+class HandoffPolicy:
+    version: str = "default"
+    first_contact_within: timedelta = timedelta(minutes=30)
+    hard_limit: timedelta = timedelta(hours=24)
+    disqualifying_reasons: frozenset[str] = field(default=DISQUALIFYING_REASONS)
+    max_attempts: int = 8

@@ -1,0 +1,138 @@
+"""A sales-ready lead reaches the CRM exactly once, however often the event or the push repeats."""
+
+import asyncio
+
+import pytest
+from lead_events import LeadHandedOff, Stage, derived_event_id, lead_id_for, topics
+
+from .support import an_email, eventually, produce, read_events, run_handoff, sales_ready, wait_consumed
+
+pytestmark = pytest.mark.integration
+
+
+def with_data(event, **changes):
+    return event.model_copy(update={"data": event.data.model_copy(update=changes)})
+
+
+def handed_off(events):
+    return [e for e in events if isinstance(e, LeadHandedOff)]
+
+
+async def handoff_of(service, lead_id):
+    response = await service.http.get(f"/v1/handoffs/{lead_id}")
+    return response.json()["handoffs"][0] if response.status_code == 200 else None
+
+
+async def test_duplicate_sales_ready_events_hand_the_lead_to_the_crm_once(database, kafka_settings, crm):
+    email = an_email()
+    lead_id = lead_id_for(email)
+    first = sales_ready(email, episode=1)
+    again_other_id = sales_ready(email, episode=1)
+    async with run_handoff(database, kafka_settings, crm.url) as service:
+        await produce(kafka_settings, topics.LEAD_LIFECYCLE, first, first, again_other_id)
+        await wait_consumed(kafka_settings, topics.LEAD_LIFECYCLE)
+        handoff = await eventually(lambda: _delivered(service, lead_id))
+        await asyncio.sleep(0.5)  # room for a wrong second push to show up
+        events = await read_events(kafka_settings, topics.HANDOFF_LEADS, lambda found: len(found) >= 2, timeout=3)
+
+    handoff_id = derived_event_id("handoff", lead_id, "1")
+    assert list(crm.leads) == [handoff_id]
+    assert [r.key for r in crm.requests] == [handoff_id]
+    body = crm.leads[handoff_id]
+    assert body["lead_id"] == lead_id and body["episode"] == 1
+    assert body["lead"]["email"] == email
+    assert body["why_now"][0]["rule"] == "behaviour.contact_requested"
+    assert body["sla_first_contact_due"] and body["sla_hard_limit"]
+
+    assert len(handed_off(events)) == 1
+    event = handed_off(events)[0]
+    assert event.data.handoff_id == handoff_id
+    assert event.causation_id == first.event_id
+    assert event.event_id == derived_event_id("lead.handed_off", handoff_id)
+
+    assert handoff["delivery"]["status"] == "delivered"
+    assert [a["status_code"] for a in handoff["delivery"]["attempts"]] == [200]
+    assert handoff["sla"]["status"] == "due"
+
+
+async def _delivered(service, lead_id):
+    handoff = await handoff_of(service, lead_id)
+    return handoff if handoff and handoff["delivery"]["status"] == "delivered" else None
+
+
+async def test_crm_answering_500_then_429_still_ends_with_one_delivery(database, kafka_settings, crm):
+    email = an_email()
+    lead_id = lead_id_for(email)
+    crm.fail_next(1, 500)
+    crm.fail_next(1, 429, retry_after=1)
+    async with run_handoff(database, kafka_settings, crm.url) as service:
+        await produce(kafka_settings, topics.LEAD_LIFECYCLE, sales_ready(email))
+        handoff = await eventually(lambda: _delivered(service, lead_id))
+
+    assert len(crm.leads) == 1
+    assert [r.status for r in crm.requests] == [500, 429, 200]
+    attempts = handoff["delivery"]["attempts"]
+    assert [(a["status_code"], a["result"]) for a in attempts] == [(500, "retry"), (429, "retry"), (200, "delivered")]
+    assert "500" in attempts[0]["error"]
+    # Retry-After: 1 was honoured although the configured backoff is far shorter.
+    assert crm.requests[2].at - crm.requests[1].at >= 0.9
+
+
+async def test_a_crm_that_stored_the_lead_but_answered_too_late_keeps_one_lead(database, kafka_settings, crm):
+    email = an_email()
+    lead_id = lead_id_for(email)
+    crm.hang_next(1, seconds=5, store_first=True)
+    async with run_handoff(database, kafka_settings, crm.url) as service:
+        await produce(kafka_settings, topics.LEAD_LIFECYCLE, sales_ready(email))
+        handoff = await eventually(lambda: _delivered(service, lead_id))
+
+    assert len(crm.requests) == 2  # the push was repeated after the timeout ...
+    assert len(crm.leads) == 1  # ... and the Idempotency-Key kept it one lead
+    first = handoff["delivery"]["attempts"][0]
+    assert first["status_code"] is None and "no answer" in first["error"]
+
+
+async def test_after_the_retry_budget_the_handoff_is_failed_and_visible(database, kafka_settings, crm):
+    email = an_email()
+    lead_id = lead_id_for(email)
+    crm.fail_next(10, 503)
+    async with run_handoff(database, kafka_settings, crm.url, max_attempts=3) as service:
+        await produce(kafka_settings, topics.LEAD_LIFECYCLE, sales_ready(email))
+
+        async def failed():
+            handoff = await handoff_of(service, lead_id)
+            return handoff if handoff and handoff["delivery"]["status"] == "failed" else None
+
+        handoff = await eventually(failed)
+        await asyncio.sleep(0.3)
+        assert len(crm.requests) == 3
+
+    assert [a["result"] for a in handoff["delivery"]["attempts"]] == ["retry", "retry", "failed"]
+    assert handoff["delivery"]["next_attempt_at"] is None
+    assert crm.leads == {}
+
+
+async def test_without_a_crm_url_the_handoff_is_only_published(database, kafka_settings):
+    email = an_email()
+    lead_id = lead_id_for(email)
+    async with run_handoff(database, kafka_settings, None) as service:
+        await produce(kafka_settings, topics.LEAD_LIFECYCLE, sales_ready(email))
+        events = await read_events(kafka_settings, topics.HANDOFF_LEADS, lambda found: len(found) >= 1)
+        handoff = await eventually(lambda: handoff_of(service, lead_id))
+
+    assert len(handed_off(events)) == 1
+    assert handoff["delivery"] == {
+        "status": "not_configured", "attempts": [], "next_attempt_at": None, "delivered_at": None
+    }
+
+
+async def test_events_that_are_not_a_scoring_sales_ready_are_ignored(database, kafka_settings, crm):
+    email = an_email()
+    own = with_data(sales_ready(email), changed_by="handoff")
+    other_stage = with_data(sales_ready(email), to_stage=Stage.MARKETING_LEAD)
+    async with run_handoff(database, kafka_settings, crm.url) as service:
+        await produce(kafka_settings, topics.LEAD_LIFECYCLE, own, other_stage)
+        await wait_consumed(kafka_settings, topics.LEAD_LIFECYCLE)
+        response = await service.http.get(f"/v1/handoffs/{lead_id_for(email)}")
+    assert response.status_code == 404
+    assert crm.requests == []
