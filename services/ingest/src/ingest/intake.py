@@ -66,15 +66,6 @@ def _invalid(exc: ValidationError, doc: object, batch: bool) -> Parsed:
     return _refused(422, "Invalid touchpoint", reason, shown, doc)
 
 
-def _blank_visitors(touchpoints: list[TouchpointIn], batch: bool) -> list[dict]:
-    """A blank anonymous_id would merge every such visitor into one lead (TouchpointIn lets it pass)."""
-    return [
-        {"field": f"{f'touchpoints.{i}.' if batch else ''}contact.anonymous_id", "message": "must not be blank"}
-        for i, tp in enumerate(touchpoints)
-        if not tp.contact.email and not (tp.contact.anonymous_id or "").strip()
-    ]
-
-
 def parse_body(body: ReceivedBody, max_bytes: int) -> Parsed:
     if body.size > max_bytes:
         return _refused(
@@ -111,7 +102,4 @@ def parse_body(body: ReceivedBody, max_bytes: int) -> Parsed:
         )
     except ValidationError as exc:
         return _invalid(exc, doc, batch)
-    if errors := _blank_visitors(touchpoints, batch):
-        reason = f"No email and a blank anonymous_id: {', '.join(e['field'] for e in errors[:5])}."
-        return _refused(422, "Invalid touchpoint", reason + (BATCH_NOTE if batch else ""), errors[:MAX_ERRORS], doc)
     return Parsed(touchpoints, None, doc)
