@@ -6,6 +6,9 @@ from collections.abc import Callable
 import uvicorn
 from fastapi import FastAPI
 
+from pydantic import ValidationError
+
+from .config import ConfigError
 from .logs import configure_logging
 from .migrate import upgrade
 from .settings import ServiceSettings
@@ -20,7 +23,13 @@ def run_cli(
     parser.add_argument("command", choices=["serve", "migrate"])
     args = parser.parse_args()
     configure_logging(name)
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        raise SystemExit(
+            f"{name}: refusing to start: settings missing or invalid (`bash deploy/stack.sh env` and"
+            f" .env.example list the variables)\n{exc}"
+        ) from None
     if args.command == "migrate":
         database = getattr(settings, "database", None)
         if database is None:
@@ -29,8 +38,12 @@ def run_cli(
         upgrade(name, database.url.get_secret_value())
         print(f"{name}: migrations applied")
         return
+    try:
+        app = make_app(settings)
+    except ConfigError as exc:
+        raise SystemExit(f"{name}: refusing to start: invalid agreement file\n{exc}") from None
     uvicorn.run(
-        make_app(settings),
+        app,
         host=settings.http.host,
         port=settings.http.port,
         log_config=None,

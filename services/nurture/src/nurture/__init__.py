@@ -1,0 +1,1 @@
+"""leadflow nurture: keeps leads that are not ready for sales warm with the right content."""

@@ -1,0 +1,58 @@
+"""In-memory stand-ins for nurture's ports."""
+
+from dataclasses import replace
+from datetime import datetime
+
+from nurture.domain import LeadState, SentStep
+
+
+class FakeNurtureLeads:
+    def __init__(self) -> None:
+        self.leads: dict[str, LeadState] = {}
+        self.next_due_at: dict[str, datetime | None] = {}
+        self.sent: dict[str, list[SentStep]] = {}
+        self.step_rows: dict[str, dict] = {}
+        self.taken_up: dict[str, set[str]] = {}
+
+    async def get(self, lead_id: str, *, lock: bool = False) -> LeadState | None:
+        return self.leads.get(lead_id)
+
+    async def save(self, lead: LeadState, next_due_at: datetime | None) -> None:
+        self.leads[lead.lead_id] = lead
+        self.next_due_at[lead.lead_id] = next_due_at
+
+    async def due(self, now: datetime, limit: int) -> list[LeadState]:
+        due = [i for i, at in self.next_due_at.items() if at is not None and at <= now]
+        return [self.leads[i] for i in sorted(due, key=self.next_due_at.get)[:limit]]
+
+    async def steps(self, lead_id: str) -> list[SentStep]:
+        return sorted(self.sent.get(lead_id, []), key=lambda s: s.sent_at)
+
+    async def add_step(self, lead_id, step, *, event_id, cause_event_id, correlation_id) -> bool:
+        if any(s.content_id == step.content_id for s in self.sent.get(lead_id, [])):
+            return False
+        self.sent.setdefault(lead_id, []).append(step)
+        self.step_rows[step.step_id] = {"event_id": event_id, "cause": cause_event_id, "correlation": correlation_id}
+        return True
+
+    async def mark_answered(self, step_id: str, at: datetime) -> None:
+        for steps in self.sent.values():
+            steps[:] = [replace(s, answered_at=at) if s.step_id == step_id and not s.answered_at else s for s in steps]
+
+    async def last_correlation_id(self, lead_id: str) -> str | None:
+        steps = await self.steps(lead_id)
+        return self.step_rows[steps[-1].step_id]["correlation"] if steps else None
+
+    async def consumed(self, lead_id: str) -> set[str]:
+        return set(self.taken_up.get(lead_id, set()))
+
+    async def add_consumed(self, lead_id: str, content_id: str, at: datetime, event_id: str) -> None:
+        self.taken_up.setdefault(lead_id, set()).add(content_id)
+
+
+class FixedClock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
