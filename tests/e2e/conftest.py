@@ -1,10 +1,12 @@
 """The four services as processes against the real broker and database, with a stub CRM."""
 
+import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 from lead_runtime.settings import KafkaSettings
 from lead_runtime.topics import create_topics
 
@@ -12,7 +14,17 @@ from tests.infra import Infra
 from tests.processes import SERVICES, ServiceProcess, free_port, service_env
 from tests.stubs.crm import CrmStub
 
-LOGS = Path(__file__).resolve().parents[2] / ".run" / "logs" / "e2e"
+ROOT = Path(__file__).resolve().parents[2]
+LOGS = ROOT / ".run" / "logs" / "e2e"
+
+
+def quick_agreement(target: Path) -> Path:
+    """The sample agreement with days shortened to nothing, so a journey runs in seconds."""
+    shutil.copytree(ROOT / "config", target, dirs_exist_ok=True)
+    nurture = yaml.safe_load((target / "nurture.yaml").read_text())
+    nurture["contact_limits"] = {"max_steps_per_week": 14, "min_gap_hours": 0}
+    (target / "nurture.yaml").write_text(yaml.safe_dump(nurture, allow_unicode=True))
+    return target
 
 
 @dataclass
@@ -26,7 +38,7 @@ class Stack:
 
 
 @pytest.fixture(scope="module")
-async def stack(infra: Infra, fresh_database):
+async def stack(infra: Infra, fresh_database, tmp_path_factory):
     kafka = KafkaSettings(bootstrap_servers=infra.kafka_bootstrap, topic_prefix=f"e2e{uuid.uuid4().hex[:8]}.")
     await create_topics(kafka, partitions=3)
     crm = CrmStub().start()
@@ -36,6 +48,7 @@ async def stack(infra: Infra, fresh_database):
         "HANDOFF_CRM__POLL_INTERVAL_SECONDS": "0.2",
         "HANDOFF_CRM__BACKOFF_BASE_SECONDS": "0.2",
         "HANDOFF_CRM__BACKOFF_MAX_SECONDS": "2",
+        "LEADFLOW_CONFIG_DIR": str(quick_agreement(tmp_path_factory.mktemp("config"))),
     }
     services = {}
     for name in SERVICES:
