@@ -24,7 +24,7 @@ status:
 	@bash deploy/stack.sh status
 
 demo: up
-	@$(PY) -m demo
+	@$(PY) -m tools.demo
 
 test: venv
 	@bash deploy/stack.sh infra-up
@@ -34,7 +34,7 @@ test-fast: venv
 	@$(PY) -m pytest -q -m 'not integration and not e2e'
 
 bench: up
-	@$(PY) -m bench
+	@$(PY) -m tools.bench
 
 schemas: venv
 	@$(PY) -m lead_events.schemas docs/schemas

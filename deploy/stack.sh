@@ -19,6 +19,7 @@ KAFKA_LIBS="$RUN/kafka/libs"
 PG_PORT="${LEADFLOW_PG_PORT:-5432}"
 # Without a real CRM configured, handoff pushes to a sandbox CRM (the test suite's stub) on this port.
 CRM_SANDBOX_PORT="${LEADFLOW_CRM_SANDBOX_PORT:-9100}"
+USE_SANDBOX=$([[ -z ${HANDOFF_CRM__URL:-} ]] && echo 1 || echo 0)
 PG_DATA="$RUN/pg/data"
 PG_SOCK="$RUN/pg/sock"
 PG_DATABASES=(leadflow_scoring leadflow_nurture leadflow_handoff)
@@ -71,7 +72,7 @@ live_pid() {
 kafka_pid() { live_pid kafka 'kafka.Kafka '; }
 svc_pid() { live_pid "$1" "-m $1 serve"; }
 sandbox_pid() { live_pid crm-sandbox "-m tests.stubs.crm"; }
-uses_sandbox() { [[ -z ${HANDOFF_CRM__URL:-} ]]; }
+uses_sandbox() { [[ $USE_SANDBOX == 1 ]]; }
 
 # Start "$@" detached (own session, survives the terminal), output to log $2, pid into pidfile $1.
 start_bg() {

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from lead_events import topics
+from lead_events import lead_id_for, topics
 from lead_runtime.settings import HttpSettings
 from scoring.bootstrap import make_app
 from scoring.settings import Settings
@@ -46,8 +46,8 @@ async def test_purchasing_head_with_webinar_and_tender_becomes_sales_ready(scori
     explained = {line["touchpoint_id"] for line in lead["explanation"]["behaviour"]}
     assert explained == {webinar.event_id, tender.event_id}
 
-    stages = await eventually(lambda: _stages(kafka_settings, webinar.lead_id, 3))
-    assert [s.data.to_stage for s in stages] == ["prospect", "marketing_lead", "sales_ready"]
+    stages = await eventually(lambda: _stages(kafka_settings, webinar.lead_id, 2))
+    assert [(s.data.from_stage, s.data.to_stage) for s in stages] == [(None, "marketing_lead"), ("marketing_lead", "sales_ready")]
     assert stages[-1].data.episode == 1
     assert stages[-1].correlation_id == tender.correlation_id
     assert {e.touchpoint_id for e in stages[-1].data.evidence} >= {webinar.event_id, tender.event_id}
@@ -64,6 +64,14 @@ async def test_poison_message_goes_to_dlq_and_processing_goes_on(scoring, kafka_
     dead = await eventually(lambda: read_all(kafka_settings, topics.dlq(topics.TOUCHPOINTS)))
     assert dead[0].value == b"{not json"
     assert dict(dead[0].headers)["dlq.error"].startswith(b"not JSON")
+
+
+async def test_competitor_enters_disqualified_and_never_as_prospect(scoring, kafka_settings):
+    contact = a_contact(email="spy@competitor.example")
+    await produce(kafka_settings, topics.TOUCHPOINTS, a_recorded("demo_requested", contact))
+    stages = await eventually(lambda: _stages(kafka_settings, lead_id_for(contact["email"]), 1))
+    assert [(s.data.from_stage, s.data.to_stage) for s in stages] == [(None, "disqualified")]
+    assert "competitor" in stages[0].data.reason
 
 
 async def test_lookup_by_email_and_unknown_lead(scoring, kafka_settings):

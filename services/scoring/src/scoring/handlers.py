@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from .adapters.repository import SqlLeadScores
 from .domain.lead import LeadState
-from .domain.model import Activity, LeadProfile, ScoreLine
+from .domain.model import Activity, LeadProfile, ScoreLine, StageDecision
 from .domain.policy import ScoringPolicy
 from .domain.rules import behaviour_lines, decide_stage, wants_sales_contact
 from .domain.score import Score, score_lead
@@ -78,18 +78,20 @@ class ScoringHandlers:
         score = score_lead(lead.profile, earlier + new_lines, self.clock(), self.policy, lead.engagement_since)
         lead.persona = score.fit.persona
         out: list = []
-        if lead.is_new:
-            reason = f"First touchpoint: {activity.type.replace('_', ' ')} from {event.data.source}."
-            out.append(self._stage_event(event, lead, score, None, Stage.PROSPECT.value, reason, new_lines))
-        evidence = self._why(score)
         decision = decide_stage(
             lead.stage, score.fit, score.engagement, lead.profile,
-            wants_sales_contact(activity, self.policy), self.policy, evidence,
+            wants_sales_contact(activity, self.policy), self.policy, self._why(score),
         )
+        if lead.is_new and decision is None:
+            reason = f"First touchpoint: {activity.type.replace('_', ' ')} from {event.data.source}."
+            decision = StageDecision(Stage.PROSPECT.value, reason, tuple(new_lines))
         if decision is not None:
+            # A new lead enters at the stage its first touchpoint earns (from_stage None), in one
+            # event, so no consumer acts on a 'prospect' that is already disqualified.
             if decision.to_stage == Stage.SALES_READY.value:
                 lead.episode += 1
-            out.append(self._stage_event(event, lead, score, lead.stage, decision.to_stage, decision.reason, decision.evidence))
+            from_stage = None if lead.is_new else lead.stage
+            out.append(self._stage_event(event, lead, score, from_stage, decision.to_stage, decision.reason, decision.evidence))
             lead.stage = decision.to_stage
         lead.agreement_version = self.policy.version
         await repo.save(lead)
