@@ -7,6 +7,7 @@ Revises:
 
 import sqlalchemy as sa
 from alembic import op
+from lead_runtime.migrate import create_runtime_tables, drop_runtime_tables
 from sqlalchemy.dialects import postgresql
 
 revision = "0001"
@@ -18,20 +19,7 @@ TZ = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
-    op.create_table(
-        "outbox",
-        sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
-        sa.Column("topic", sa.String, nullable=False),
-        sa.Column("key", sa.String, nullable=True),
-        sa.Column("value", sa.LargeBinary, nullable=False),
-        sa.Column("headers", postgresql.JSONB, nullable=False, server_default="[]"),
-        sa.Column("created_at", TZ, nullable=False, server_default=sa.func.now()),
-    )
-    op.create_table(
-        "processed_events",
-        sa.Column("event_id", sa.String, primary_key=True),
-        sa.Column("processed_at", TZ, nullable=False, server_default=sa.func.now()),
-    )
+    create_runtime_tables()
     op.create_table(
         "handoffs",
         sa.Column("handoff_id", sa.String, primary_key=True),
@@ -88,5 +76,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("crm_feedback", "handoff_attempts", "handoffs", "processed_events", "outbox"):
+    for table in ("crm_feedback", "handoff_attempts", "handoffs"):
         op.drop_table(table)
+    drop_runtime_tables()

@@ -8,6 +8,7 @@ Revision ID: 0001
 
 import sqlalchemy as sa
 from alembic import op
+from lead_runtime.migrate import create_runtime_tables, drop_runtime_tables
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0001"
@@ -19,20 +20,7 @@ TZ = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
-    op.create_table(
-        "outbox",
-        sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
-        sa.Column("topic", sa.String, nullable=False),
-        sa.Column("key", sa.String, nullable=True),
-        sa.Column("value", sa.LargeBinary, nullable=False),
-        sa.Column("headers", JSONB, nullable=False, server_default="[]"),
-        sa.Column("created_at", TZ, nullable=False, server_default=sa.func.now()),
-    )
-    op.create_table(
-        "processed_events",
-        sa.Column("event_id", sa.String, primary_key=True),
-        sa.Column("processed_at", TZ, nullable=False, server_default=sa.func.now()),
-    )
+    create_runtime_tables()
     op.create_table(
         "nurture_leads",
         sa.Column("lead_id", sa.String, primary_key=True),
@@ -73,5 +61,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("nurture_consumed", "nurture_steps", "nurture_leads", "processed_events", "outbox"):
+    for table in ("nurture_consumed", "nurture_steps", "nurture_leads"):
         op.drop_table(table)
+    drop_runtime_tables()
