@@ -33,7 +33,8 @@ test: venv
 test-fast: venv
 	@$(PY) -m pytest -q -m 'not integration and not e2e'
 
-bench: up
+bench: venv
+	@bash deploy/stack.sh infra-up
 	@$(PY) -m tools.bench
 
 schemas: venv

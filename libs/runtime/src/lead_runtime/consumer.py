@@ -110,8 +110,7 @@ class ConsumerLoop:
         except CommitFailedError:
             # Rebalanced away: the new owner re-reads and de-duplicates by event_id.
             log.warning("offset commit failed after a rebalance; duplicates will be skipped")
-        for tp in batch:
-            metrics.PROCESSING_SECONDS.labels(self._unprefix[tp.topic]).observe(time.perf_counter() - started)
+        metrics.PROCESSING_SECONDS.labels(self._sub.group_id).observe(time.perf_counter() - started)
 
     async def _process(self, session: AsyncSession, record: ConsumerRecord) -> None:
         topic = self._unprefix[record.topic]

@@ -8,7 +8,7 @@ EVENTS_PROCESSED = Counter(
     ["topic", "event_type", "outcome"],
 )
 PROCESSING_SECONDS = Histogram(
-    "leadflow_event_processing_seconds", "Time to process one consumed batch.", ["topic"]
+    "leadflow_batch_processing_seconds", "Time to process and commit one consumed batch.", ["group"]
 )
 DLQ_MESSAGES = Counter("leadflow_dlq_messages_total", "Messages sent to a dead-letter topic.", ["topic"])
 OUTBOX_PUBLISHED = Counter("leadflow_outbox_published_total", "Events relayed from the outbox to Kafka.")
