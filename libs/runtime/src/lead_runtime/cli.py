@@ -1,6 +1,7 @@
 """`python -m <service> serve|migrate`: the same few lines for every service."""
 
 import argparse
+import logging
 from collections.abc import Callable
 
 import uvicorn
@@ -35,6 +36,7 @@ def run_cli(
         if database is None:
             print(f"{name} has no database; nothing to migrate")
             return
+        logging.getLogger("alembic").setLevel("WARNING")  # one line of outcome is enough
         upgrade(name, database.url.get_secret_value())
         print(f"{name}: migrations applied")
         return
