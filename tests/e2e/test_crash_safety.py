@@ -15,7 +15,7 @@ LEADS, PER_LEAD, POINTS = 20, 10, 3  # email_clicked: 3 points each, no cap in t
 
 
 async def test_scoring_killed_mid_stream_counts_every_touchpoint_once(stack):
-    contacts = [a_contact(job_title="Sachbearbeiter", industry="retail") for _ in range(LEADS)]
+    contacts = [a_contact(job_title="Sachbearbeiter") for _ in range(LEADS)]
     bodies = [a_touchpoint("email_clicked", c) for _ in range(PER_LEAD) for c in contacts]
     batches = [bodies[i : i + 10] for i in range(0, len(bodies), 10)]
     scoring = stack.services["scoring"]

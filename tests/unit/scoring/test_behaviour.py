@@ -55,3 +55,11 @@ def test_contact_request_and_form_answer_are_wishes_to_talk_to_sales():
     assert wants_sales_contact(an_activity("form_submitted", may_contact_sales=True), policy)
     assert not wants_sales_contact(an_activity("form_submitted", may_contact_sales="nein"), policy)
     assert not wants_sales_contact(an_activity("whitepaper_downloaded"), policy)
+
+
+def test_late_stage_buying_signals_are_marked():
+    policy = sample_policy()
+    tender = behaviour_lines(an_activity("tender_document_downloaded"), [], policy)[0]
+    visit = behaviour_lines(an_activity("page_visited"), [], policy)[0]
+    assert tender.strong and "strong buying signal" in tender.detail
+    assert not visit.strong

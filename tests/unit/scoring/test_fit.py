@@ -59,3 +59,15 @@ def test_personas_from_german_and_english_titles():
 def test_grade_uses_the_highest_band_reached():
     grades = {"A": 55, "B": 40, "C": 20}
     assert [grade_for(s, grades) for s in (60, 55, 45, 20, 19)] == ["A", "A", "B", "C", "D"]
+
+
+def test_revenue_qualifies_a_company_under_the_employee_minimum():
+    fit = assess_fit(a_lead(employees=80, annual_revenue_eur=60_000_000), sample_policy())
+    assert fit.qualifies
+    assert fit.lines[0].points == 20  # the revenue band, larger than any employee band reached
+
+
+def test_small_company_with_small_revenue_does_not_qualify():
+    fit = assess_fit(a_lead(employees=None, annual_revenue_eur=3_000_000), sample_policy())
+    assert not fit.qualifies
+    assert "EUR 50,000,000 revenue" in fit.lines[0].detail

@@ -31,6 +31,7 @@ async def _view(repo: SqlLeadScores, lead: LeadState, rt: RuntimeDep) -> dict:
         "model_version": policy.version,
         "as_of": now.isoformat(),
         "episode": lead.episode,
+        "decays_below_threshold_at": lead.review_at.isoformat() if lead.review_at else None,
         "touchpoints": await repo.touchpoint_count(lead.lead_id),
         "explanation": explain(lead.stage, score, lead.profile, policy),
         "stage_history": await repo.stage_history(lead.lead_id),

@@ -9,6 +9,7 @@ from lead_runtime.service import Runtime, ServiceParts, create_app
 from .api import router
 from .domain.policy import ScoringPolicy
 from .handlers import Clock, ScoringHandlers
+from .review import review_worker
 from .settings import Settings
 
 
@@ -20,7 +21,7 @@ def make_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     policy = load_policy(settings)  # an invalid agreement stops the service here, naming the line
     handlers = ScoringHandlers(policy, clock) if clock else ScoringHandlers(policy)
 
-    def build(_: Runtime) -> ServiceParts:
+    def build(rt: Runtime) -> ServiceParts:
         subscription = Subscription(
             group_id="scoring",
             topics=[topics.TOUCHPOINTS, topics.LEAD_LIFECYCLE],
@@ -29,6 +30,7 @@ def make_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
                 "lead.stage_changed": handlers.on_stage_changed,
             },
         )
-        return ServiceParts(subscriptions=[subscription], state={"policy": policy})
+        workers = [review_worker(rt, handlers, settings.review_interval_seconds)]
+        return ServiceParts(subscriptions=[subscription], workers=workers, state={"policy": policy})
 
     return create_app(name="scoring", settings=settings, database=settings.database, build=build, routers=[router])

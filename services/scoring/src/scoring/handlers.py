@@ -14,14 +14,14 @@ from .adapters.repository import SqlLeadScores
 from .domain.lead import LeadState
 from .domain.model import Activity, LeadProfile, ScoreLine, StageDecision
 from .domain.policy import ScoringPolicy
-from .domain.rules import behaviour_lines, decide_stage, wants_sales_contact
+from .domain.rules import bant_answers, behaviour_lines, decide_stage, falls_below_at, wants_sales_contact
 from .domain.score import Score, score_lead
 
 Clock = Callable[[], datetime]
 SERVICE = "scoring"
 
 
-def profile_from(event: TouchpointRecorded) -> LeadProfile:
+def profile_from(event: TouchpointRecorded, policy: ScoringPolicy) -> LeadProfile:
     contact = event.data.contact
     company = contact.company or Company()
     return LeadProfile(
@@ -36,6 +36,7 @@ def profile_from(event: TouchpointRecorded) -> LeadProfile:
         annual_revenue_eur=company.annual_revenue_eur,
         industry=company.industry,
         country=company.country,
+        bant=bant_answers(event.data.properties, policy),
     )
 
 
@@ -67,7 +68,7 @@ class ScoringHandlers:
         lead = await repo.get(event.lead_id, for_update=True)
         if lead is None:
             lead = LeadState(event.lead_id, LeadProfile(), Stage.PROSPECT.value, self.policy.version, is_new=True)
-        lead.profile = lead.profile.merged(profile_from(event))
+        lead.profile = lead.profile.merged(profile_from(event, self.policy))
         if event.data.consent is not None:
             lead.consent = event.data.consent.model_dump(mode="json")
         activity = Activity(event.event_id, event.data.type.value, event.occurred_at, event.data.properties)
@@ -94,6 +95,7 @@ class ScoringHandlers:
             out.append(self._stage_event(event, lead, score, from_stage, decision.to_stage, decision.reason, decision.evidence))
             lead.stage = decision.to_stage
         lead.agreement_version = self.policy.version
+        lead.review_at = self._next_review(lead, score)
         await repo.save(lead)
         for _, change in out:
             await repo.add_stage_change(change)
@@ -115,16 +117,49 @@ class ScoringHandlers:
         await repo.add_stage_change(event)
         return []
 
+    async def review(self, session: AsyncSession, lead_id: str) -> list:
+        """Time passed: decay may have dropped the lead under its stage's threshold."""
+        repo = SqlLeadScores(session)
+        lead = await repo.get(lead_id, for_update=True)
+        if lead is None:
+            return []
+        now = self.clock()
+        score = score_lead(lead.profile, await repo.ledger(lead_id), now, self.policy, lead.engagement_since)
+        decision = decide_stage(
+            lead.stage, score.fit, score.engagement, lead.profile, False, self.policy, self._why(score)
+        )
+        out = []
+        if decision is not None:
+            key = lead.review_at.isoformat() if lead.review_at else now.isoformat()
+            event_id = derived_event_id("review", lead_id, key)
+            out.append(self._stage_event(None, lead, score, lead.stage, decision.to_stage, decision.reason,
+                                         decision.evidence, event_id=event_id, at=now))
+            lead.stage = decision.to_stage
+            await repo.add_stage_change(out[-1][1])
+        lead.review_at = self._next_review(lead, score)
+        await repo.save(lead)
+        return out
+
+    def _next_review(self, lead: LeadState, score: Score) -> datetime | None:
+        if lead.stage != Stage.MARKETING_LEAD.value:
+            return None  # only a marketing lead can decay back, before sales ever see it
+        base = score.total - score.engagement
+        return falls_below_at(
+            base, score.engagement, self.policy.thresholds.marketing_lead, self.clock(),
+            self.policy.behaviour.half_life_days,
+        )
+
     def _why(self, score: Score) -> tuple[ScoreLine, ...]:
         """Evidence for a move: the behaviour that counted, strongest first, then the fit."""
         behaviour = sorted((l for l in score.behaviour if l.points > 0), key=lambda l: -l.points)
-        return tuple(behaviour[:10]) + score.fit.lines
+        return tuple(behaviour[:10]) + score.bant + score.fit.lines
 
-    def _stage_event(self, cause, lead, score, from_stage, to_stage, reason, evidence) -> tuple:
+    def _stage_event(self, cause, lead, score, from_stage, to_stage, reason, evidence, event_id=None, at=None) -> tuple:
         change = LeadStageChanged.new(
             lead_id=lead.lead_id,
             cause=cause,
-            event_id=derived_event_id("stage", cause.event_id, to_stage),
+            occurred_at=at,
+            event_id=event_id or derived_event_id("stage", cause.event_id, to_stage),
             data=StageChangeData(
                 from_stage=from_stage, to_stage=to_stage, reason=reason, evidence=_evidence(evidence),
                 changed_by=SERVICE, episode=lead.episode, agreement_version=self.policy.version,
@@ -141,7 +176,7 @@ class ScoringHandlers:
             data=ScoreData(
                 fit_score=score.fit.score, fit_grade=score.fit.grade, engagement_score=score.engagement,
                 total_score=round(score.total, 2), stage=lead.stage, persona=score.fit.persona,
-                agreement_version=self.policy.version, explanation=_evidence(score.fit.lines + score.behaviour),
+                agreement_version=self.policy.version, explanation=_evidence(score.fit.lines + score.bant + score.behaviour),
                 touchpoint_id=cause.event_id,
             ),
         )

@@ -11,6 +11,7 @@ class Settings(ServiceSettings):
 
     database: DatabaseSettings
     http: HttpSettings = HttpSettings(port=8002)
+    review_interval_seconds: float = 60.0  # how often the decay review looks for due leads
 
 
 @lru_cache

@@ -24,6 +24,7 @@ def _state(row) -> LeadState:
         episode=row.episode,
         engagement_since=row.engagement_since,
         consent=row.consent,
+        review_at=row.review_at,
     )
 
 
@@ -37,6 +38,14 @@ class SqlLeadScores:
             query = query.with_for_update()
         row = (await self.session.execute(query)).first()
         return _state(row) if row else None
+
+    async def due_for_review(self, now: datetime, limit: int) -> list[str]:
+        """Leads whose decay review is due, locked; other instances skip them."""
+        query = (
+            select(leads.c.lead_id).where(leads.c.review_at <= now).order_by(leads.c.review_at)
+            .limit(limit).with_for_update(skip_locked=True)
+        )
+        return list((await self.session.execute(query)).scalars())
 
     async def find_by_email(self, email: str) -> LeadState | None:
         row = (await self.session.execute(select(leads).where(leads.c.email == email))).first()
@@ -58,6 +67,7 @@ class SqlLeadScores:
             "episode": lead.episode,
             "engagement_since": lead.engagement_since,
             "agreement_version": lead.agreement_version,
+            "review_at": lead.review_at,
             "updated_at": func.now(),
         }
         stmt = pg_insert(leads).values(lead_id=lead.lead_id, **values)

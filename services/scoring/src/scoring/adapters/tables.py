@@ -1,7 +1,7 @@
 """Scoring's tables: leads, the touchpoints they sent, the score ledger and the stage history."""
 
 from sqlalchemy import (
-    BigInteger, Column, DateTime, Float, Identity, Index, Integer, MetaData, String, Table, Text, func,
+    BigInteger, Column, DateTime, Float, Identity, Index, Integer, MetaData, String, Table, Text, func, text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from lead_runtime.db import add_runtime_tables
@@ -21,8 +21,10 @@ leads = Table(
     Column("episode", Integer, nullable=False, server_default="0"),
     Column("engagement_since", DateTime(timezone=True)),
     Column("agreement_version", String, nullable=False),
+    Column("review_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_leads_review_at", "review_at", postgresql_where=text("review_at IS NOT NULL")),
 )
 
 touchpoints = Table(

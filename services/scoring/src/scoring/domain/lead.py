@@ -16,4 +16,5 @@ class LeadState:
     episode: int = 0
     engagement_since: datetime | None = None
     consent: dict | None = None
+    review_at: datetime | None = None  # when decay may drop the lead a stage; None: never
     is_new: bool = field(default=False, compare=False)

@@ -18,10 +18,13 @@ class LeadProfile:
     annual_revenue_eur: int | None = None
     industry: str | None = None
     country: str | None = None
+    bant: dict[str, str] = field(default_factory=dict)  # budget/authority/need/timeline answers
 
     def merged(self, newer: "LeadProfile") -> "LeadProfile":
         """What a later touchpoint says wins; what it leaves out is kept."""
-        changes = {k: v for k, v in vars(newer).items() if v not in (None, "")}
+        changes = {k: v for k, v in vars(newer).items() if v not in (None, "", {})}
+        if newer.bant:
+            changes["bant"] = {**self.bant, **newer.bant}
         return replace(self, **changes)
 
     @property
@@ -46,6 +49,7 @@ class ScoreLine:
     touchpoint_id: str | None = None
     detail: str | None = None
     occurred_at: datetime | None = None
+    strong: bool = False  # a late-stage buying signal
 
 
 @dataclass(frozen=True)

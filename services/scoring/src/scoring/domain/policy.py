@@ -29,9 +29,16 @@ class Persona(_Strict):
     title_markers: list[str] = Field(min_length=1)
 
 
+class RevenueBand(_Strict):
+    min_eur: int = Field(ge=0)
+    points: float
+
+
 class Fit(_Strict):
     min_employees: int = Field(ge=0)
+    min_annual_revenue_eur: int | None = Field(None, ge=0, description="Qualifies a smaller company by revenue.")
     employee_points: list[Band]
+    revenue_points: list[RevenueBand] = []
     target_industries: PointsFor
     target_countries: PointsFor
     free_mail: FreeMail
@@ -64,6 +71,15 @@ class Behaviour(_Strict):
     strong_signals: list[str] = []
 
 
+class Bant(_Strict):
+    """Progressive-profiling answers (budget, authority, need, timeline) and what they count."""
+
+    properties: dict[str, str] = Field(description="BANT dimension -> form property carrying the answer")
+    points: dict[str, float]
+    negative_answers: list[str] = ["no", "nein", "none", "keine", "kein", "unknown", "unbekannt", "-", "n/a"]
+    required_for_sales_ready: int = Field(0, ge=0, le=4, description="Answered dimensions needed for sales-ready.")
+
+
 class Thresholds(_Strict):
     marketing_lead: float
     sales_ready: float
@@ -86,5 +102,6 @@ class ScoringPolicy(_Strict):
     behaviour: Behaviour
     thresholds: Thresholds
     fast_lane: FastLane
+    bant: Bant | None = None
     required_for_handoff: list[str] = []
     recycle: Recycle = Recycle()

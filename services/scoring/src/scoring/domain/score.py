@@ -5,7 +5,7 @@ from datetime import datetime
 
 from .model import FitAssessment, LeadProfile, ScoreLine
 from .policy import ScoringPolicy
-from .rules import assess_fit, decayed, missing_for_handoff, target_stage
+from .rules import assess_fit, bant_lines, decayed, missing_for_handoff, target_stage
 
 
 @dataclass(frozen=True)
@@ -13,10 +13,11 @@ class Score:
     fit: FitAssessment
     engagement: float
     behaviour: tuple[ScoreLine, ...]  # each ledger entry, decayed to the moment of reading
+    bant: tuple[ScoreLine, ...] = ()
 
     @property
     def total(self) -> float:
-        return self.fit.score + self.engagement
+        return self.fit.score + self.engagement + sum(line.points for line in self.bant)
 
 
 def score_lead(
@@ -29,11 +30,12 @@ def score_lead(
     half_life = policy.behaviour.half_life_days
     counted = [l for l in ledger if l.occurred_at and (since is None or l.occurred_at >= since)]
     behaviour = tuple(
-        ScoreLine(l.rule, round(decayed(l.points, l.occurred_at, now, half_life), 2), l.touchpoint_id, l.detail, l.occurred_at)
+        ScoreLine(l.rule, round(decayed(l.points, l.occurred_at, now, half_life), 2), l.touchpoint_id, l.detail,
+                  l.occurred_at, l.strong)
         for l in counted
     )
     engagement = sum(decayed(l.points, l.occurred_at, now, half_life) for l in counted)
-    return Score(assess_fit(profile, policy), round(engagement, 2), behaviour)
+    return Score(assess_fit(profile, policy), round(engagement, 2), behaviour, tuple(bant_lines(profile, policy)))
 
 
 def explain(stage: str, score: Score, profile: LeadProfile, policy: ScoringPolicy) -> dict:
@@ -59,6 +61,8 @@ def explain(stage: str, score: Score, profile: LeadProfile, policy: ScoringPolic
         "missing_for_handoff": missing,
         "fit": [_line(l) for l in score.fit.lines],
         "behaviour": [_line(l) for l in score.behaviour],
+        "bant": [_line(l) for l in score.bant],
+        "strong_signals": [_line(l) for l in score.behaviour if l.strong],
     }
 
 
@@ -69,4 +73,5 @@ def _line(line: ScoreLine) -> dict:
         "touchpoint_id": line.touchpoint_id,
         "detail": line.detail,
         "occurred_at": line.occurred_at.isoformat() if line.occurred_at else None,
+        "strong_signal": line.strong,
     }

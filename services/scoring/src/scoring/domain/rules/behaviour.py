@@ -35,7 +35,9 @@ def behaviour_lines(
         base = max(min(base, cap.points - used), 0)
     lines = []
     if base:
-        lines.append(ScoreLine(rule, base, activity.touchpoint_id, activity.type.replace("_", " "), activity.occurred_at))
+        strong = is_strong_signal(activity.type, policy)
+        detail = activity.type.replace("_", " ") + (" (strong buying signal)" if strong else "")
+        lines.append(ScoreLine(rule, base, activity.touchpoint_id, detail, activity.occurred_at, strong))
     return lines + _depth_lines(activity, policy)
 
 

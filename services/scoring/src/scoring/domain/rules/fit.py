@@ -24,15 +24,35 @@ def find_exclusion(profile: LeadProfile, rules: Exclusions) -> str | None:
     return None
 
 
+def _band_points(value: int | None, bands: list, attr: str) -> float:
+    band = next((b for b in bands if value is not None and value >= getattr(b, attr)), None)
+    return band.points if band else 0
+
+
 def _size_lines(profile: LeadProfile, fit: Fit) -> tuple[list[ScoreLine], bool]:
-    if profile.employees is None:
-        return [ScoreLine("fit.company_size", 0, detail="company size unknown")], True
-    if profile.employees < fit.min_employees:
-        detail = f"{profile.employees} employees, under the minimum of {fit.min_employees}"
-        return [ScoreLine("fit.company_size", 0, detail=detail)], False
-    band = next((b for b in fit.employee_points if profile.employees >= b.min), None)
-    points = band.points if band else 0
-    return [ScoreLine("fit.company_size", points, detail=f"{profile.employees} employees")], True
+    """Company size by employees and/or revenue: either reaching its minimum qualifies."""
+    employees_ok = None if profile.employees is None else profile.employees >= fit.min_employees
+    revenue_ok = (
+        None if profile.annual_revenue_eur is None or fit.min_annual_revenue_eur is None
+        else profile.annual_revenue_eur >= fit.min_annual_revenue_eur
+    )
+    qualifies = bool(employees_ok or revenue_ok) or (employees_ok is None and revenue_ok is None)
+    points = max(
+        _band_points(profile.employees, fit.employee_points, "min"),
+        _band_points(profile.annual_revenue_eur, fit.revenue_points, "min_eur"),
+    )
+    facts = []
+    if profile.employees is not None:
+        facts.append(f"{profile.employees} employees")
+    if profile.annual_revenue_eur is not None:
+        facts.append(f"revenue EUR {profile.annual_revenue_eur:,}")
+    detail = ", ".join(facts) or "company size unknown"
+    if not qualifies:
+        minimum = f"the minimum of {fit.min_employees} employees"
+        if fit.min_annual_revenue_eur is not None:
+            minimum += f" or EUR {fit.min_annual_revenue_eur:,} revenue"
+        detail += f", under {minimum}"
+    return [ScoreLine("fit.company_size", points if qualifies else 0, detail=detail)], qualifies
 
 
 def grade_for(score: float, grades: dict[str, float]) -> str:

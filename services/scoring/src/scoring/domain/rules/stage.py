@@ -2,6 +2,7 @@
 
 from ..model import FitAssessment, LeadProfile, ScoreLine, StageDecision
 from ..policy import ScoringPolicy
+from .bant import bant_lines, bant_missing
 
 _RANK = {"prospect": 0, "recycled": 0, "marketing_lead": 1, "sales_ready": 2}
 # Stages sales owns (or final ones): scoring records behaviour but moves nothing.
@@ -35,7 +36,7 @@ def target_stage(
     policy: ScoringPolicy,
 ) -> tuple[str, str]:
     """The stage the agreement gives these facts, with the reason in words."""
-    total = fit.score + engagement
+    total = fit.score + engagement + sum(line.points for line in bant_lines(profile, policy))
     t = policy.thresholds
     if fit.exclusion:
         return "disqualified", f"Disqualified: {fit.exclusion}."
@@ -44,12 +45,15 @@ def target_stage(
     missing = missing_for_handoff(profile, policy.required_for_handoff)
     if wants_contact and _grade_ok(fit.grade, policy.fast_lane.min_fit_grade) and not missing:
         return "sales_ready", f"Asked to be contacted by sales, with fit grade {fit.grade} (fast lane)."
-    if total >= t.sales_ready and not missing:
+    unanswered = bant_missing(profile, policy)
+    if total >= t.sales_ready and not missing and not unanswered:
         return "sales_ready", f"Total {total:.0f} reached the sales-ready threshold of {t.sales_ready:.0f}."
     if total >= t.marketing_lead and profile.email:
         reason = f"Total {total:.0f} reached the marketing-lead threshold of {t.marketing_lead:.0f}"
         if total >= t.sales_ready and missing:
             reason += f"; sales-ready once these are known: {', '.join(missing)}"
+        if total >= t.sales_ready and unanswered:
+            reason += f"; sales-ready once {unanswered} more BANT answer(s) are given"
         return "marketing_lead", reason + "."
     return "prospect", f"Total {total:.0f} is under the marketing-lead threshold of {t.marketing_lead:.0f}."
 
