@@ -8,6 +8,7 @@ from lead_events import Stage, lead_id_for, normalise_email
 from lead_runtime.problems import Problem
 from lead_runtime.service import RuntimeDep, SessionDep
 
+from .adapters.agreements import SqlAgreements
 from .adapters.repository import SqlLeadScores
 from .domain.lead import LeadState
 from .domain.score import explain, score_lead
@@ -16,7 +17,7 @@ router = APIRouter(prefix="/v1", tags=["leads"])
 
 
 async def _view(repo: SqlLeadScores, lead: LeadState, rt: RuntimeDep) -> dict:
-    policy = rt.parts.state["policy"]
+    policy = rt.parts.state["handlers"].policy
     now = datetime.now(UTC)
     score = score_lead(lead.profile, await repo.ledger(lead.lead_id), now, policy, lead.engagement_since)
     return {
@@ -64,3 +65,17 @@ async def find_leads(
         return {"leads": [await _view(repo, lead, rt)]}
     found = await repo.list_by_stage(stage.value if stage else None, limit, offset)
     return {"leads": [await _view(repo, lead, rt) for lead in found], "limit": limit, "offset": offset}
+
+
+@router.get("/agreement", tags=["agreement"])
+async def get_agreement(session: SessionDep, rt: RuntimeDep) -> dict:
+    """The active agreement version and every version recorded, newest last."""
+    history = await SqlAgreements(session).history()
+    active = rt.parts.state["handlers"].policy
+    return {
+        "active_version": active.version,
+        "active": active.model_dump(mode="json"),
+        "versions": [
+            {"version": a.version, "loaded_from": a.loaded_from, "activated_at": a.activated_at} for a in history
+        ],
+    }

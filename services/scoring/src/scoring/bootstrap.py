@@ -19,7 +19,8 @@ def load_policy(settings: Settings) -> ScoringPolicy:
 
 def make_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     policy = load_policy(settings)  # an invalid agreement stops the service here, naming the line
-    handlers = ScoringHandlers(policy, clock) if clock else ScoringHandlers(policy)
+    source = str(settings.config_dir / "agreement.yaml")
+    handlers = ScoringHandlers(policy, clock, source) if clock else ScoringHandlers(policy, source=source)
 
     def build(rt: Runtime) -> ServiceParts:
         subscription = Subscription(
@@ -31,6 +32,6 @@ def make_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
             },
         )
         workers = [review_worker(rt, handlers, settings.review_interval_seconds)]
-        return ServiceParts(subscriptions=[subscription], workers=workers, state={"policy": policy})
+        return ServiceParts(subscriptions=[subscription], workers=workers, state={"handlers": handlers})
 
     return create_app(name="scoring", settings=settings, database=settings.database, build=build, routers=[router])

@@ -1,5 +1,7 @@
 """Use cases: a touchpoint arrives; another service changed a lead's stage."""
 
+import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -10,34 +12,22 @@ from lead_events import (
 from lead_events.touchpoints import Company
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lead_runtime.logs import fields
+
+from .adapters.agreements import SqlAgreements
 from .adapters.repository import SqlLeadScores
+from .adapters.translate import activity_from, profile_from
 from .domain.lead import LeadState
-from .domain.model import Activity, LeadProfile, ScoreLine, StageDecision
+from .domain.model import LeadProfile, ScoreLine, StageDecision
 from .domain.policy import ScoringPolicy
-from .domain.rules import bant_answers, behaviour_lines, decide_stage, falls_below_at, wants_sales_contact
+from .domain.replay import Recorded, replay, stage_under
+from .domain.rules import behaviour_lines, decide_stage, falls_below_at, wants_sales_contact
 from .domain.score import Score, score_lead
 
 Clock = Callable[[], datetime]
 SERVICE = "scoring"
-
-
-def profile_from(event: TouchpointRecorded, policy: ScoringPolicy) -> LeadProfile:
-    contact = event.data.contact
-    company = contact.company or Company()
-    return LeadProfile(
-        email=contact.email,
-        first_name=contact.first_name,
-        last_name=contact.last_name,
-        job_title=contact.job_title,
-        phone=contact.phone,
-        company_name=company.name,
-        domain=company.domain,
-        employees=company.employees,
-        annual_revenue_eur=company.annual_revenue_eur,
-        industry=company.industry,
-        country=company.country,
-        bant=bant_answers(event.data.properties, policy),
-    )
+AGREEMENT_CHECK_SECONDS = 5.0
+log = logging.getLogger(__name__)
 
 
 def snapshot(lead: LeadState, score: Score) -> LeadSnapshot:
@@ -57,21 +47,48 @@ def _evidence(lines: tuple[ScoreLine, ...] | list[ScoreLine]) -> list[Evidence]:
 
 
 class ScoringHandlers:
-    def __init__(self, policy: ScoringPolicy, clock: Clock = lambda: datetime.now(UTC)) -> None:
-        self.policy = policy
+    def __init__(self, policy: ScoringPolicy, clock: Clock = lambda: datetime.now(UTC), source: str = "config") -> None:
+        self.policy = policy  # replaced when another version is switched on
         self.clock = clock
+        self._configured = policy
+        self._source = source
+        self._checked_at = float("-inf")
+
+    async def follow_active_agreement(self, session: AsyncSession) -> None:
+        """The database says which agreement version is active (switched on by command); the
+        configured file seeds it on a first start. Checked every few seconds, not per message."""
+        if time.monotonic() - self._checked_at < AGREEMENT_CHECK_SECONDS:
+            return
+        self._checked_at = time.monotonic()
+        store = SqlAgreements(session)
+        active = await store.active()
+        if active is None:
+            await store.store(self._configured, self._source, activate=True)
+            self.policy = self._configured
+            return
+        if active.version != self.policy.version:
+            self.policy = ScoringPolicy.model_validate(active.document)
+            log.info("agreement switched", extra=fields(version=self.policy.version))
+        if active.version != self._configured.version:
+            log.warning(
+                "the configured agreement is not the active one; evaluate it with `python -m scoring shadow`"
+                " and switch with `python -m scoring switch`",
+                extra=fields(configured=self._configured.version, active=active.version),
+            )
+            self._configured = self.policy  # say it once
 
     async def on_touchpoint_recorded(self, session: AsyncSession, event: TouchpointRecorded) -> list:
+        await self.follow_active_agreement(session)
         repo = SqlLeadScores(session)
         if not await repo.add_touchpoint(event):
             return []  # a replayed touchpoint changes nothing
         lead = await repo.get(event.lead_id, for_update=True)
         if lead is None:
             lead = LeadState(event.lead_id, LeadProfile(), Stage.PROSPECT.value, self.policy.version, is_new=True)
-        lead.profile = lead.profile.merged(profile_from(event, self.policy))
+        lead.profile = lead.profile.merged(profile_from(event.data, self.policy))
         if event.data.consent is not None:
             lead.consent = event.data.consent.model_dump(mode="json")
-        activity = Activity(event.event_id, event.data.type.value, event.occurred_at, event.data.properties)
+        activity = activity_from(event.event_id, event.data, event.occurred_at)
         earlier = await repo.ledger(lead.lead_id)
         new_lines = behaviour_lines(activity, earlier, self.policy)
         await repo.add_changes(lead.lead_id, new_lines, self.policy.version)
@@ -119,6 +136,7 @@ class ScoringHandlers:
 
     async def review(self, session: AsyncSession, lead_id: str) -> list:
         """Time passed: decay may have dropped the lead under its stage's threshold."""
+        await self.follow_active_agreement(session)
         repo = SqlLeadScores(session)
         lead = await repo.get(lead_id, for_update=True)
         if lead is None:
@@ -137,6 +155,33 @@ class ScoringHandlers:
             lead.stage = decision.to_stage
             await repo.add_stage_change(out[-1][1])
         lead.review_at = self._next_review(lead, score)
+        await repo.save(lead)
+        return out
+
+    async def apply_agreement(self, session: AsyncSession, lead_id: str, touchpoints: list[Recorded]) -> list:
+        """A new agreement was switched on: rebuild the lead under it; a change of stage is an event."""
+        repo = SqlLeadScores(session)
+        lead = await repo.get(lead_id, for_update=True)
+        if lead is None:
+            return []
+        now = self.clock()
+        replayed = replay(touchpoints, self.policy, now, lead.engagement_since)
+        would_be, reason = stage_under(lead.stage, replayed, self.policy)
+        await repo.replace_ledger(lead_id, list(replayed.ledger), self.policy.version)
+        lead.profile = replayed.profile
+        out = []
+        if would_be != lead.stage:
+            if would_be == Stage.SALES_READY.value:
+                lead.episode += 1
+            event_id = derived_event_id("switch", self.policy.version, lead_id)
+            reason = f"Agreement {self.policy.version} switched on: {reason}"
+            out.append(self._stage_event(None, lead, replayed.score, lead.stage, would_be, reason,
+                                         self._why(replayed.score), event_id=event_id, at=now))
+            await repo.add_stage_change(out[-1][1])
+            lead.stage = would_be
+        lead.agreement_version = self.policy.version
+        lead.persona = replayed.score.fit.persona
+        lead.review_at = self._next_review(lead, replayed.score)
         await repo.save(lead)
         return out
 

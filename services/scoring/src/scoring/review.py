@@ -1,4 +1,4 @@
-"""The decay review worker: finds leads whose engagement may have decayed below their stage's
+"""The review worker: follows the active agreement, and finds leads whose engagement may have decayed below their stage's
 threshold (an indexed due time, claimed with SKIP LOCKED) and lets the handler re-decide."""
 
 import asyncio
@@ -8,7 +8,7 @@ from lead_runtime import outbox
 from lead_runtime.service import Runtime
 
 from .adapters.repository import SqlLeadScores
-from .handlers import ScoringHandlers
+from .handlers import AGREEMENT_CHECK_SECONDS, ScoringHandlers
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ def review_worker(rt: Runtime, handlers: ScoringHandlers, interval_seconds: floa
                 reviewed = 0
             if reviewed < batch:
                 try:
-                    await asyncio.wait_for(stopping.wait(), interval_seconds)
+                    await asyncio.wait_for(stopping.wait(), min(interval_seconds, AGREEMENT_CHECK_SECONDS))
                 except TimeoutError:
                     pass
 
@@ -33,6 +33,7 @@ def review_worker(rt: Runtime, handlers: ScoringHandlers, interval_seconds: floa
 
 async def review_due(rt: Runtime, handlers: ScoringHandlers, batch: int) -> int:
     async with rt.sessions() as session, session.begin():
+        await handlers.follow_active_agreement(session)  # even when no touchpoint arrives
         due = await SqlLeadScores(session).due_for_review(handlers.clock(), batch)
         for lead_id in due:
             for topic, event in await handlers.review(session, lead_id):

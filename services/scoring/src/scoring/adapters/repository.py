@@ -3,7 +3,7 @@
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -111,6 +111,11 @@ class SqlLeadScores:
                 for l in lines
             ],
         )
+
+    async def replace_ledger(self, lead_id: str, lines: list[ScoreLine], version: str) -> None:
+        """A switch of agreement rebuilds the ledger: every entry then names the new version."""
+        await self.session.execute(delete(score_changes).where(score_changes.c.lead_id == lead_id))
+        await self.add_changes(lead_id, lines, version)
 
     async def add_stage_change(self, event: LeadStageChanged) -> None:
         d = event.data

@@ -64,3 +64,13 @@ stage_changes = Table(
     Column("evidence", JSONB, nullable=False),
     Column("occurred_at", DateTime(timezone=True), nullable=False),
 )
+
+agreements = Table(
+    "agreements",
+    metadata,
+    Column("version", String, primary_key=True),
+    Column("document", JSONB, nullable=False),
+    Column("loaded_from", String),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("activated_at", DateTime(timezone=True)),
+)
