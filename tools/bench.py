@@ -37,6 +37,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tools.bench_data import a_contact, a_touchpoint, encoded_as_ingest_would, lead_id_of, mixed_touchpoints
 from tools.bench_raw import create_topic, run_raw
+from tools.bench_shadow import phase_shadow
 from tools.bench_stack import ROOT, LOGS, CpuMeter, Resources, consumer_lag, infra_pids, start_services
 
 OUT = ROOT / ".run" / "bench" / "last.json"
@@ -468,6 +469,12 @@ def render(report: dict) -> str:
         lines.append("  under the phase 2 burst (queueing included):")
         lat("(a) -> score computed (LeadScored.recorded_at)", e2e["latency_burst_202_to_recorded_at"])
         lat("(a) -> LeadScored read from lead.scores", e2e["latency_burst_202_to_seen"])
+    if shadow := report.get("shadow"):
+        lines.append(f"4 shadow re-score under agreement {shadow['candidate_version']} (sales-ready threshold -20), nothing emitted")
+        row(f"{shadow['touchpoints']:,} stored touchpoints of {shadow['leads']:,} leads",
+            f"{shadow['seconds']:>9} s   ({shadow['touchpoints_per_s']:,} touchpoints/s)")
+        for change, count in (shadow["diff"] or {"no lead would change stage": 0}).items():
+            row(f"  {change}", f"{count:>9,} leads")
     for name, phase in (("phase 2", e2e), ("phase 3", sales)):
         if phase and not phase.get("complete"):
             lines.append(f"  WARNING: {name} did not complete within --timeout; its figures cover only what finished")
@@ -501,6 +508,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--pg-admin-url", default=os.environ.get(
         "LEADFLOW_TEST_PG_URL", "postgresql://leadflow:leadflow@127.0.0.1:5432/postgres"))
     p.add_argument("--skip-raw", action="store_true", help="skip phase 1")
+    p.add_argument("--shadow-touchpoints", type=int, default=100_000, help="phase 4 stored touchpoints (0 skips)")
+    p.add_argument("--shadow-leads", type=int, default=10_000, help="phase 4 leads (default 10000)")
     args = p.parse_args(argv)
     if not 1 <= args.batch <= 500:
         p.error("--batch must be 1..500 (ingest's batch limit)")
@@ -567,6 +576,8 @@ async def run(args: argparse.Namespace) -> dict:
         report["end_to_end"] = await phase_throughput(args, res, observer, rng, run_id, CpuMeter(pids), raw_rate)
         report["drain"] = await phase_drain(res, args.timeout, t_phase2)
         report["sales_ready"] = await phase_sales_ready(args, res, observer, rng, run_id)
+        if args.shadow_touchpoints:
+            report["shadow"] = await phase_shadow(args.pg_admin_url, args.shadow_touchpoints, args.shadow_leads, say)
     finally:
         say("cleaning up")
         with contextlib.suppress(Exception):
