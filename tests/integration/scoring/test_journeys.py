@@ -1,0 +1,98 @@
+"""Persona journeys through scoring's handler on the real database (no broker needed here)."""
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from lead_runtime.config import load_model
+from lead_runtime.db import make_engine, make_sessionmaker
+from scoring.adapters.repository import SqlLeadScores
+from scoring.domain.policy import ScoringPolicy
+from scoring.handlers import ScoringHandlers
+
+from tests.builders import a_contact, a_recorded
+
+pytestmark = pytest.mark.integration
+ROOT = Path(__file__).resolve().parents[3]
+
+
+class Clock:
+    now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+async def scoring(fresh_database):
+    engine = make_engine(await fresh_database("scoring"))
+    clock = Clock()
+    handlers = ScoringHandlers(load_model(ROOT / "config/agreement.yaml", ScoringPolicy), clock)
+    sessions = make_sessionmaker(engine)
+
+    async def send(*events) -> list:
+        emitted = []
+        for event in events:
+            async with sessions() as session, session.begin():
+                emitted += await handlers.on_touchpoint_recorded(session, event)
+        return [e for _, e in emitted if e.event_type == "lead.stage_changed"]
+
+    async def lead(lead_id):
+        async with sessions() as session:
+            return await SqlLeadScores(session).get(lead_id)
+
+    yield send, lead, clock, handlers, sessions
+    await engine.dispose()
+
+
+async def test_head_of_purchasing_webinar_questions_and_tender_is_sales_ready(scoring):
+    send, lead, *_ = scoring
+    contact = a_contact()
+    webinar, tender = a_recorded("webinar_attended", contact, questions_asked=2), a_recorded("tender_document_downloaded", contact)
+    changes = await send(webinar, tender)
+    assert changes[-1].data.to_stage == "sales_ready"
+    named = {e.touchpoint_id for e in changes[-1].data.evidence}
+    assert {webinar.event_id, tender.event_id} <= named
+    assert any("strong buying signal" in (e.detail or "") for e in changes[-1].data.evidence)
+
+
+async def test_competitor_with_heavy_engagement_is_disqualified_never_sales_ready(scoring):
+    send, lead, *_ = scoring
+    spy = a_contact(email="analyst@competitor.example")
+    types = ["webinar_attended", "pricing_viewed", "tender_document_downloaded", "demo_requested", "contact_requested"]
+    changes = await send(*[a_recorded(t, spy) for t in types])
+    assert [c.data.to_stage for c in changes] == ["disqualified"]
+
+
+async def test_forty_person_company_never_becomes_sales_ready(scoring):
+    send, lead, *_ = scoring
+    small = a_contact(company={"name": "Metallbau Kaiser", "employees": 40, "industry": "metalworking", "country": "DE"})
+    changes = await send(*[a_recorded(t, small) for t in ["webinar_attended", "pricing_viewed", "demo_requested", "contact_requested"]])
+    assert {c.data.to_stage for c in changes} == {"prospect"}
+    assert (await lead(changes[0].lead_id)).stage == "prospect"
+
+
+async def test_good_fit_contact_request_is_sales_ready_from_that_single_touchpoint(scoring):
+    send, *_ = scoring
+    changes = await send(a_recorded("contact_requested", a_contact()))
+    assert [(c.data.from_stage, c.data.to_stage) for c in changes] == [(None, "sales_ready")]
+    assert "fast lane" in changes[0].data.reason
+
+
+async def test_replaying_a_touchpoint_changes_nothing(scoring):
+    send, lead, *_ = scoring
+    webinar = a_recorded("webinar_attended", a_contact())
+    await send(webinar)
+    assert await send(webinar, webinar) == []
+    assert (await lead(webinar.lead_id)).stage == "marketing_lead"
+
+
+async def test_lead_that_goes_quiet_for_months_decays_back(scoring):
+    send, lead, clock, handlers, sessions = scoring
+    quiet = a_contact(job_title="Sachbearbeiter", company={"name": "Handel GmbH", "employees": 850, "country": "DE"})
+    event = a_recorded("webinar_attended", quiet)
+    assert [c.data.to_stage for c in await send(event, a_recorded("whitepaper_downloaded", quiet))] == ["marketing_lead"]
+    clock.now += timedelta(days=120)
+    async with sessions() as session, session.begin():
+        out = await handlers.review(session, event.lead_id)
+    assert out[0][1].data.to_stage == "prospect" and out[0][1].data.reason.startswith("Engagement decayed")
