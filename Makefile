@@ -1,7 +1,7 @@
 # The two commands a fresh machine needs: `make demo` and `make test`. Everything else is a step of theirs.
 SHELL := /bin/bash
 PY := .venv/bin/python
-PACKAGES := libs/events libs/runtime services/ingest services/scoring services/nurture services/handoff
+PACKAGES := libs/events libs/runtime services/ingest services/scoring services/nurture services/handoff services/reporting
 
 .PHONY: venv up down status demo test test-fast bench schemas
 

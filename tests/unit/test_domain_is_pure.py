@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-SERVICES = ("ingest", "scoring", "nurture", "handoff")
+SERVICES = ("ingest", "scoring", "nurture", "handoff", "reporting")
 FORBIDDEN = ("sqlalchemy", "aiokafka", "httpx", "fastapi", "starlette", "asyncpg", "lead_runtime")
 
 

@@ -1,0 +1,69 @@
+"""SqlReadModel: writes facts from events, reads the history the figures are computed from."""
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..domain.model import HandoffFacts, History, LeadFacts, StageEvent, Touch
+from .tables import handoffs, lead_facts, stage_events, touches
+
+
+class SqlReadModel:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add_stage_event(self, event_id: str, row: StageEvent) -> None:
+        values = dict(vars(row))
+        await self.session.execute(pg_insert(stage_events).values(event_id=event_id, **values).on_conflict_do_nothing())
+
+    async def add_touch(self, event_id: str, row: Touch) -> None:
+        await self.session.execute(pg_insert(touches).values(event_id=event_id, **vars(row)).on_conflict_do_nothing())
+
+    async def note_lead(self, facts: LeadFacts) -> None:
+        """Persona follows the latest snapshot; source and campaign stay those of the first touch."""
+        stmt = pg_insert(lead_facts).values(**vars(facts))
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[lead_facts.c.lead_id],
+            set_={
+                "persona": func.coalesce(stmt.excluded.persona, lead_facts.c.persona),
+                "source": func.coalesce(lead_facts.c.source, stmt.excluded.source),
+                "campaign": func.coalesce(lead_facts.c.campaign, stmt.excluded.campaign),
+            },
+        )
+        await self.session.execute(stmt)
+
+    async def add_handoff(self, facts: HandoffFacts) -> None:
+        await self.session.execute(pg_insert(handoffs).values(**vars(facts)).on_conflict_do_nothing())
+
+    async def note_response(self, lead_id: str, handoff_id: str | None, at: datetime) -> None:
+        """Sales answered: the first answer to a handoff is when the SLA clock stopped."""
+        target = handoff_id or (
+            await self.session.execute(
+                select(handoffs.c.handoff_id).where(handoffs.c.lead_id == lead_id)
+                .order_by(handoffs.c.handed_at.desc()).limit(1)
+            )
+        ).scalar()
+        if target is None:
+            return
+        await self.session.execute(
+            update(handoffs).where(handoffs.c.handoff_id == target)
+            .values(responded_at=func.least(func.coalesce(handoffs.c.responded_at, at), at))
+        )
+
+    async def history(self) -> History:
+        s = self.session
+        stage_rows = (await s.execute(select(stage_events).order_by(stage_events.c.at))).all()
+        touch_rows = (await s.execute(select(touches).order_by(touches.c.at))).all()
+        fact_rows = (await s.execute(select(lead_facts))).all()
+        handoff_rows = (await s.execute(select(handoffs))).all()
+        return History(
+            stages=[StageEvent(r.lead_id, r.from_stage, r.to_stage, r.at, r.reason, r.changed_by) for r in stage_rows],
+            touches=[Touch(r.lead_id, r.type, r.at, r.source, r.campaign, r.content_id) for r in touch_rows],
+            leads={r.lead_id: LeadFacts(r.lead_id, r.persona, r.source, r.campaign) for r in fact_rows},
+            handoffs=[
+                HandoffFacts(r.handoff_id, r.lead_id, r.handed_at, r.first_contact_due, r.hard_limit, r.rep_id, r.team, r.responded_at)
+                for r in handoff_rows
+            ],
+        )

@@ -1,0 +1,105 @@
+"""Reporting's HTTP surface: figures as JSON or CSV, the planner, and the dashboard page."""
+
+import csv
+import io
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse, Response
+from lead_runtime.problems import Problem
+from lead_runtime.service import RuntimeDep, SessionDep
+from pydantic import BaseModel, Field
+
+from . import reports
+from .adapters.lag import consumer_lag
+from .adapters.repository import SqlReadModel
+from .dashboard import render
+from .domain.model import Period
+from .domain.slicing import DIMENSIONS
+
+log = logging.getLogger(__name__)
+router = APIRouter(tags=["reports"])
+Format = Annotated[Literal["json", "csv"], Query(description="csv for a spreadsheet")]
+From = Annotated[datetime | None, Query(alias="from", description="default: 30 days ago")]
+To = Annotated[datetime | None, Query(description="default: now")]
+
+
+def period_of(start: datetime | None, end: datetime | None) -> Period:
+    now = datetime.now(UTC)
+    end = _aware(end) if end else now + timedelta(seconds=1)
+    start = _aware(start) if start else end - timedelta(days=30)
+    if start >= end:
+        raise Problem(422, "Invalid period", "`from` must be before `to`.")
+    return Period(start, end)
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def as_csv(rows: list[list], name: str) -> Response:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return Response(buffer.getvalue(), media_type="text/csv",
+                    headers={"content-disposition": f'attachment; filename="{name}.csv"'})
+
+
+@router.get("/v1/reports/funnel")
+async def funnel(session: SessionDep, start: From = None, to: To = None, by: Annotated[str | None, Query(description=f"one of {', '.join(DIMENSIONS)}")] = None, format: Format = "json"):
+    if by is not None and by not in DIMENSIONS:
+        raise Problem(422, "Unknown dimension", f"`by` must be one of {', '.join(DIMENSIONS)}.")
+    report = reports.funnel_report(await SqlReadModel(session).history(), period_of(start, to), datetime.now(UTC), by)
+    return as_csv(reports.funnel_csv(report), "funnel") if format == "csv" else report
+
+
+@router.get("/v1/reports/sla")
+async def sla(session: SessionDep, start: From = None, to: To = None, format: Format = "json"):
+    report = reports.sla(await SqlReadModel(session).history(), period_of(start, to), datetime.now(UTC))
+    return as_csv(reports.sla_csv(report), "sla") if format == "csv" else report
+
+
+@router.get("/v1/reports/attribution")
+async def attribution(session: SessionDep, stage: Literal["sales_ready", "won"] = "sales_ready",
+                      start: From = None, to: To = None, format: Format = "json"):
+    report = reports.attribution_report(await SqlReadModel(session).history(), period_of(start, to), stage)
+    return as_csv(reports.attribution_csv(report), "attribution") if format == "csv" else report
+
+
+class PlanRequest(BaseModel):
+    revenue_target_eur: float = Field(gt=0, description="Revenue target per year.")
+    marketing_share: float = Field(gt=0, le=1, description="Share of the revenue marketing should source.")
+    average_deal_eur: float = Field(gt=0)
+    rates: dict[Literal[tuple(reports.RATE_KEYS)], float] = Field(  # type: ignore[valid-type]
+        default_factory=dict, description="Conversion rates (0..1]; a missing one is measured over the last 13 weeks.")
+
+
+@router.post("/v1/plan")
+async def make_plan(body: PlanRequest, session: SessionDep, format: Format = "json"):
+    if any(not 0 < r <= 1 for r in body.rates.values()):
+        raise Problem(422, "Invalid rate", "Every conversion rate must be greater than 0 and at most 1.")
+    report = reports.plan_report(await SqlReadModel(session).history(), datetime.now(UTC), body.revenue_target_eur,
+                                 body.marketing_share, body.average_deal_eur, body.rates)
+    if "error" in report:
+        raise Problem(422, "Rates missing", f"Not enough history to measure {', '.join(report['missing'])}; send them in `rates`.",
+                      measured_rates=report["measured_rates"])
+    return as_csv(reports.plan_csv(report), "plan") if format == "csv" else report
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+async def dashboard(session: SessionDep, rt: RuntimeDep, target: float = 5_000_000, share: float = 0.4, deal: float = 50_000):
+    history = await SqlReadModel(session).history()
+    now, period = datetime.now(UTC), period_of(None, None)
+    plan = None
+    if target > 0 and 0 < share <= 1 and deal > 0:
+        plan = reports.plan_report(history, now, target, share, deal, {})
+    try:
+        lag = await consumer_lag(rt.settings.kafka)
+    except Exception:
+        log.warning("consumer lag unavailable for the dashboard", exc_info=True)
+        lag = []
+    page = render(reports.funnel_report(history, period, now, None), reports.sla(history, period, now),
+                  reports.attribution_report(history, period, "sales_ready"), plan,
+                  {"target": target, "share": share, "deal": deal}, lag)
+    return HTMLResponse(page)

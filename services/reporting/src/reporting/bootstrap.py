@@ -1,0 +1,27 @@
+"""Wiring: Settings -> the read model's consumer and the app."""
+
+from fastapi import FastAPI
+from lead_events import topics
+from lead_runtime.consumer import Subscription
+from lead_runtime.service import Runtime, ServiceParts, create_app
+
+from . import handlers
+from .api import router
+from .settings import Settings
+
+
+def make_app(settings: Settings) -> FastAPI:
+    def build(_: Runtime) -> ServiceParts:
+        subscription = Subscription(
+            group_id="reporting",
+            topics=[topics.LEAD_LIFECYCLE, topics.TOUCHPOINTS, topics.HANDOFF_LEADS, topics.CRM_FEEDBACK],
+            handlers={
+                "lead.stage_changed": handlers.on_stage_changed,
+                "touchpoint.recorded": handlers.on_touchpoint_recorded,
+                "lead.handed_off": handlers.on_handed_off,
+                "crm.feedback_received": handlers.on_feedback,
+            },
+        )
+        return ServiceParts(subscriptions=[subscription])
+
+    return create_app(name="reporting", settings=settings, database=settings.database, build=build, routers=[router])

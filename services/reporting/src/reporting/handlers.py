@@ -1,0 +1,45 @@
+"""Events in, facts out: the read model follows lead.lifecycle, touchpoints, handoff.leads, crm.feedback."""
+
+from lead_events import CrmFeedbackReceived, LeadHandedOff, LeadStageChanged, TouchpointRecorded
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .adapters.repository import SqlReadModel
+from .domain.model import HandoffFacts, LeadFacts, StageEvent, Touch
+
+
+async def on_stage_changed(session: AsyncSession, event: LeadStageChanged) -> list:
+    d = event.data
+    repo = SqlReadModel(session)
+    row = StageEvent(event.lead_id, d.from_stage.value if d.from_stage else None, d.to_stage.value,
+                     event.occurred_at, d.reason, d.changed_by)
+    await repo.add_stage_event(event.event_id, row)
+    await repo.note_lead(LeadFacts(event.lead_id, persona=d.snapshot.persona))
+    return []
+
+
+async def on_touchpoint_recorded(session: AsyncSession, event: TouchpointRecorded) -> list:
+    d = event.data
+    props = d.properties
+    campaign = props.get("campaign") or props.get("utm_campaign")
+    content = props.get("content_id") or props.get("webinar_id")
+    touch = Touch(event.lead_id, d.type.value, event.occurred_at, d.source,
+                  str(campaign)[:200] if campaign else None, str(content)[:200] if content else None)
+    repo = SqlReadModel(session)
+    await repo.add_touch(event.event_id, touch)
+    await repo.note_lead(LeadFacts(event.lead_id, source=d.source, campaign=touch.campaign))
+    return []
+
+
+async def on_handed_off(session: AsyncSession, event: LeadHandedOff) -> list:
+    d = event.data
+    rep = getattr(d, "assigned_to", None)
+    await SqlReadModel(session).add_handoff(HandoffFacts(
+        d.handoff_id, event.lead_id, event.occurred_at, d.sla_first_contact_due, d.sla_hard_limit,
+        rep.rep_id if rep else None, rep.team if rep else None,
+    ))
+    return []
+
+
+async def on_feedback(session: AsyncSession, event: CrmFeedbackReceived) -> list:
+    await SqlReadModel(session).note_response(event.lead_id, event.data.handoff_id, event.data.at)
+    return []

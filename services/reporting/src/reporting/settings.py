@@ -1,0 +1,18 @@
+"""Reporting's one Settings class: REPORTING_DATABASE__URL, REPORTING_HTTP__PORT, shared LEADFLOW_*."""
+
+from functools import lru_cache
+
+from lead_runtime.settings import DatabaseSettings, HttpSettings, ServiceSettings
+from pydantic_settings import SettingsConfigDict
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="REPORTING_", env_nested_delimiter="__", extra="ignore")
+
+    database: DatabaseSettings
+    http: HttpSettings = HttpSettings(port=8005)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,50 @@
+import pytest
+from reporting.domain.attribution import attribution
+from reporting.domain.planner import PlanInput, plan
+from reporting.domain.sla import sla_report
+
+from .history import WEEK, h, small_history
+
+
+def test_sla_compliance_overall_and_per_rep():
+    report = sla_report(small_history().handoffs, WEEK, now=h(100))
+    overall = report["overall"]
+    # ha 15 min: in time; hb1 60 min: late but within the day; hb2: no answer, both deadlines passed; he: 6 min
+    assert overall["within_first_contact"] == 2 and overall["first_contact_rate"] == 0.5
+    assert overall["within_hard_limit"] == 3 and overall["hard_limit_rate"] == 0.75
+    assert overall["open_breaches"] == 1
+    assert report["by_rep"]["rep-1"]["handed_off"] == 2
+    assert report["by_team"]["sued"]["first_contact_rate"] == 1.0
+
+
+def test_undecided_sla_is_not_counted_yet():
+    report = sla_report(small_history().handoffs, WEEK, now=h(40.2))
+    assert report["overall"]["awaiting_contact"] == 1  # hb2 is not due yet
+
+
+def test_first_last_and_linear_attribution_for_sales_ready():
+    result = attribution(small_history(), "sales_ready", WEEK)
+    items = {i["item"]: i for i in result["items"]}
+    assert result["leads"] == 3
+    assert items["wb-1"]["first_touch"] == 1 and items["tt-1"]["last_touch"] == 1
+    assert items["wp-1"]["linear"] == pytest.approx(1 / 3 + 1 / 2, abs=0.001)
+    assert sum(i["linear"] for i in result["items"]) == pytest.approx(3, abs=0.01)
+
+
+def test_planner_works_back_from_the_revenue_target():
+    result = plan(PlanInput(
+        revenue_target_eur=10_000_000, marketing_share=0.4, average_deal_eur=50_000,
+        rates={"opportunity_to_won": 0.25, "sales_accepted_to_opportunity": 0.5,
+               "sales_ready_to_sales_accepted": 0.8, "marketing_lead_to_sales_ready": 0.2},
+    ), run_rate_per_week={"marketing_lead": 300})
+    needed = result["needed"]
+    assert needed["won"]["year"] == {"exact": 80.0, "to_plan": 80}
+    assert needed["opportunity"]["year"]["exact"] == 320.0
+    assert needed["sales_accepted"]["year"]["exact"] == 640.0
+    assert needed["sales_ready"]["year"]["exact"] == 800.0
+    assert needed["marketing_lead"]["year"]["exact"] == 4000.0
+    assert needed["won"]["quarter"] == {"exact": 20.0, "to_plan": 20}
+    assert needed["won"]["week"] == {"exact": 1.54, "to_plan": 2}
+    assert needed["marketing_lead"]["week"]["exact"] == 76.92
+    assert needed["marketing_lead"]["on_track"] is True
+    assert needed["won"]["on_track"] is False
