@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 PACKAGES := libs/events libs/runtime services/ingest services/scoring services/nurture services/handoff services/reporting
 
-.PHONY: venv up down status demo test test-fast bench schemas
+.PHONY: venv up down status demo test test-fast bench schemas lag
 
 venv: .venv/.installed
 
@@ -28,6 +28,7 @@ demo: up
 
 test: venv
 	@bash deploy/stack.sh infra-up
+	@bash deploy/browser.sh
 	@$(PY) -m pytest -q -p no:cacheprovider
 
 test-fast: venv
@@ -39,3 +40,6 @@ bench: venv
 
 schemas: venv
 	@$(PY) -m lead_events.schemas docs/schemas
+
+lag: venv
+	@$(PY) -m lead_runtime.lag $(ARGS)

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVICES = ("ingest", "scoring", "nurture", "handoff")
+SERVICES = ("ingest", "scoring", "nurture", "handoff", "reporting")
 
 
 def free_port() -> int:
