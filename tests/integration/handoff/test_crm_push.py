@@ -136,3 +136,34 @@ async def test_events_that_are_not_a_scoring_sales_ready_are_ignored(database, k
         response = await service.http.get(f"/v1/handoffs/{lead_id_for(email)}")
     assert response.status_code == 404
     assert crm.requests == []
+
+
+async def test_a_failed_handoff_is_redriven_by_one_command_and_reaches_the_crm_once(database, kafka_settings, crm):
+    from lead_runtime.db import make_engine, make_sessionmaker
+
+    from handoff.handlers import utc_now
+    from handoff.redrive import redrive
+
+    email = an_email()
+    lead_id = lead_id_for(email)
+    crm.fail_next(2, 503)
+    async with run_handoff(database, kafka_settings, crm.url, max_attempts=2) as service:
+        await produce(kafka_settings, topics.LEAD_LIFECYCLE, sales_ready(email))
+
+        async def failed():
+            handoff = await handoff_of(service, lead_id)
+            return handoff if handoff and handoff["delivery"]["status"] == "failed" else None
+
+        await eventually(failed)
+        engine = make_engine(database)
+        async with make_sessionmaker(engine)() as session, session.begin():
+            assert len(await redrive(session, utc_now(), lead_id)) == 1
+        async with make_sessionmaker(engine)() as session, session.begin():
+            assert await redrive(session, utc_now(), lead_id) == []  # nothing failed any more
+        await engine.dispose()
+        handoff = await eventually(lambda: _delivered(service, lead_id))
+
+    assert len(crm.leads) == 1
+    assert [a["result"] for a in handoff["delivery"]["attempts"]] == ["retry", "failed", "redriven", "delivered"]
+    assert handoff["assignment"]["rule"] == "default_team"  # no company: the default team's rep
+    assert crm.leads[handoff["handoff_id"]]["assigned_to"]["rep_id"] == "rep-sofia-marino"

@@ -68,3 +68,19 @@ def test_parse_retry_after_http_date():
     now = datetime(2026, 11, 22, 10, 0, 0, tzinfo=UTC)
     assert parse_retry_after("Sun, 22 Nov 2026 10:01:30 GMT", now) == 90.0
     assert parse_retry_after("Sun, 22 Nov 2026 09:00:00 GMT", now) == 0.0
+
+
+async def test_the_url_can_carry_the_handoff_id_for_an_upsert_with_a_token():
+    seen = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(204)
+
+    client = HttpCrmClient(httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+                           "http://crm.test/sobjects/Lead/Leadflow_Handoff_Id__c/{handoff_id}",
+                           method="PATCH", token="s3cret")
+    result = await client.push("h-1", BODY)
+    assert result.status_code == 204
+    assert seen[0].method == "PATCH" and seen[0].url.path.endswith("/Leadflow_Handoff_Id__c/h-1")
+    assert seen[0].headers["Authorization"] == "Bearer s3cret"

@@ -79,3 +79,14 @@ def test_an_absurd_retry_after_is_capped():
 
 def test_next_attempt_time_uses_retry_after():
     assert step(1, 429, retry_after=120).next_attempt_at == NOW + timedelta(seconds=120)
+
+
+def test_a_failure_while_the_crm_is_down_spends_no_budget_and_waits_for_the_breaker():
+    until = NOW + timedelta(minutes=5)
+    result = next_step(8, 503, NOW, max_attempts=8, backoff=BACKOFF, jitter=0.5, crm_down_until=until)
+    assert (result.result, result.next_attempt_at) == (AttemptResult.RETRY, until)
+
+
+def test_a_refusal_fails_even_while_the_crm_is_down():
+    result = next_step(1, 400, NOW, max_attempts=8, backoff=BACKOFF, jitter=0.5, crm_down_until=NOW)
+    assert result.status is DeliveryStatus.FAILED

@@ -1,10 +1,11 @@
 from datetime import UTC, datetime, timedelta
 
 from handoff.domain.policy import HandoffPolicy
-from handoff.domain.sla import SlaState, sla_deadlines, sla_status
+from handoff.domain.sla import SlaDeadlines, SlaState, sla_deadlines, sla_status
 
 HANDED = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 DEADLINES = sla_deadlines(HANDED, HandoffPolicy())
+T0 = HANDED
 
 
 def at(minutes: float) -> datetime:
@@ -58,3 +59,37 @@ def test_late_response_within_the_hard_limit_breaches_first_contact_only():
 def test_response_after_the_hard_limit_breaches_both():
     status = sla_status(DEADLINES, responded_at=at(25 * 60), now=at(26 * 60))
     assert (status.first_contact, status.hard_limit) == (SlaState.BREACHED, SlaState.BREACHED)
+
+
+def test_missed_deadlines_lists_passed_deadlines_without_an_answer_earliest_first():
+    from handoff.domain.sla import Deadline, missed_deadlines
+
+    d = SlaDeadlines(T0 + timedelta(minutes=30), T0 + timedelta(hours=24))
+    assert missed_deadlines(d, None, T0 + timedelta(minutes=30)) == []
+    assert missed_deadlines(d, None, T0 + timedelta(minutes=31)) == [(Deadline.FIRST_CONTACT, d.first_contact_due)]
+    assert [k for k, _ in missed_deadlines(d, None, T0 + timedelta(days=2))] == ["first_contact", "hard_limit"]
+    assert missed_deadlines(d, T0 + timedelta(hours=1), T0 + timedelta(days=2)) == []
+
+
+def test_the_watcher_looks_again_at_the_next_deadline_ahead_and_never_after_an_answer():
+    from handoff.domain.sla import next_check
+
+    d = SlaDeadlines(T0 + timedelta(minutes=30), T0 + timedelta(hours=24))
+    assert next_check(d, None, T0) == d.first_contact_due
+    assert next_check(d, None, T0 + timedelta(minutes=31)) == d.hard_limit
+    assert next_check(d, None, T0 + timedelta(days=2)) is None
+    assert next_check(d, T0 + timedelta(minutes=5), T0) is None
+
+
+def test_a_reassigned_lead_gets_a_fresh_first_contact_window_within_the_hard_limit():
+    from handoff.domain.sla import Deadline, reassigned_deadlines, should_reassign
+
+    policy = HandoffPolicy(reassign_on=frozenset({"first_contact"}))
+    d = SlaDeadlines(T0 + timedelta(minutes=30), T0 + timedelta(hours=24))
+    at = T0 + timedelta(minutes=31)
+    assert should_reassign(Deadline.FIRST_CONTACT, d, at, policy)
+    assert not should_reassign(Deadline.HARD_LIMIT, d, at, policy)
+    assert not should_reassign(Deadline.FIRST_CONTACT, d, T0 + timedelta(days=2), policy)
+    assert reassigned_deadlines(d, at, policy) == SlaDeadlines(at + timedelta(minutes=30), d.hard_limit)
+    late = T0 + timedelta(hours=23, minutes=50)
+    assert reassigned_deadlines(d, late, policy).first_contact_due == d.hard_limit

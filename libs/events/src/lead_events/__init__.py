@@ -1,5 +1,6 @@
 """leadflow's public events. No I/O here: every service and test uses it without a broker."""
 
+from .assignment import RepAssignment
 from .codec import EVENT_TYPES, UndecodableEvent, UnknownEventType, decode, encode
 from .envelope import Envelope, Payload, derived_event_id
 from .handoff import CrmFeedbackReceived, FeedbackData, HandoffData, LeadHandedOff, Outcome
@@ -7,6 +8,7 @@ from .identity import lead_id_for, lead_id_for_visitor, normalise_email
 from .lifecycle import Evidence, LeadSnapshot, LeadStageChanged, Stage, StageChangeData
 from .nurture import NurtureStepData, NurtureStepTriggered
 from .scoring import LeadScored, ScoreData
+from .sla import LeadSlaBreached, SlaBreachData
 from .touchpoints import (
     Company,
     Consent,
@@ -28,6 +30,7 @@ __all__ = [
     "lead_id_for", "lead_id_for_visitor", "normalise_email",
     "Evidence", "LeadSnapshot", "LeadStageChanged", "Stage", "StageChangeData",
     "NurtureStepData", "NurtureStepTriggered", "LeadScored", "ScoreData",
+    "RepAssignment", "LeadSlaBreached", "SlaBreachData",
     "Company", "Consent", "Contact", "RejectionData", "TouchpointBatchIn", "TouchpointData",
     "TouchpointIn", "TouchpointRecorded", "TouchpointRejected", "TouchpointType", "topics",
 ]

@@ -9,6 +9,7 @@ from .handoff import CrmFeedbackReceived, LeadHandedOff
 from .lifecycle import LeadStageChanged
 from .nurture import NurtureStepTriggered
 from .scoring import LeadScored
+from .sla import LeadSlaBreached
 from .touchpoints import TouchpointRecorded, TouchpointRejected
 
 EVENT_TYPES: dict[str, type[Envelope]] = {
@@ -21,6 +22,7 @@ EVENT_TYPES: dict[str, type[Envelope]] = {
         NurtureStepTriggered,
         LeadHandedOff,
         CrmFeedbackReceived,
+        LeadSlaBreached,
     )
 }
 

@@ -6,6 +6,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
+from .assignment import RepAssignment
 from .envelope import Envelope, Payload
 from .lifecycle import Evidence, LeadSnapshot
 
@@ -19,6 +20,7 @@ class HandoffData(Payload):
     agreement_version: str | None = None
     sla_first_contact_due: datetime
     sla_hard_limit: datetime
+    assigned_to: RepAssignment | None = Field(None, description="The sales rep chosen by the routing rules, and why.")
 
 
 class LeadHandedOff(Envelope):

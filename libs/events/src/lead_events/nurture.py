@@ -22,6 +22,11 @@ class NurtureStepData(Payload):
     reason: str
     email: str | None = None
     due_at: datetime
+    form_fields: list[str] = Field(
+        default_factory=list,
+        description="For a progressive-profiling form (format `form`): exactly the fields it asks for.",
+        examples=[["company.name", "budget", "timeline"]],
+    )
 
 
 class NurtureStepTriggered(Envelope):

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Literal
 
 from lead_runtime.config import load_model
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -19,6 +20,9 @@ class _Strict(BaseModel):
 class SlaTerms(_Strict):
     first_contact_minutes: int = Field(gt=0)
     hard_limit_hours: int = Field(gt=0)
+    reassign_on: list[Literal["first_contact", "hard_limit"]] = Field(
+        [], description="Deadlines whose breach moves the lead to the next rep of the routing rules."
+    )
 
 
 class FeedbackTerms(_Strict):
@@ -48,6 +52,7 @@ class HandoffAgreement(_Strict):
             hard_limit=timedelta(hours=self.sla.hard_limit_hours),
             disqualifying_reasons=frozenset(self.feedback.disqualifying_reasons),
             max_attempts=max_attempts or self.delivery.max_attempts,
+            reassign_on=frozenset(self.sla.reassign_on),
         )
 
 

@@ -9,15 +9,19 @@ import asyncio
 import logging
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 
 import httpx
+from lead_events import HandoffData
 from lead_runtime.logs import fields
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from .adapters.crm_client import HttpCrmClient, PushResult
 from .adapters.repository import SqlHandoffs
-from .domain.delivery import Backoff, next_step
+from .domain.breaker import Breaker, BreakerPolicy, BreakerState, allowance, is_crm_down, record
+from .domain.crm_mapping import MAPPINGS
+from .domain.delivery import Backoff, is_retryable, next_step
 from .domain.model import Handoff
 from .domain.policy import HandoffPolicy
 from .handlers import Clock
@@ -45,6 +49,13 @@ class CrmPush:
         self._jitter = jitter
         self._on_close = on_close
         self._backoff = Backoff(settings.backoff_base_seconds, settings.backoff_max_seconds)
+        self._map = MAPPINGS[settings.format]
+        self._breaker = Breaker()
+        self._breaker_policy = BreakerPolicy(
+            settings.breaker_failures,
+            timedelta(seconds=settings.breaker_cooldown_seconds),
+            timedelta(seconds=settings.breaker_max_cooldown_seconds),
+        )
         # Long enough for the slowest push; a crash mid-push makes the row due again after it.
         self._lease = timedelta(seconds=settings.timeout_seconds * 2 + 30)
 
@@ -70,24 +81,31 @@ class CrmPush:
     async def push_due(self) -> int:
         """One round: claim, push concurrently, record. Returns how many were pushed."""
         now = self._clock()
+        self._breaker, allowed = allowance(self._breaker, now, self._settings.batch_size)
+        if allowed == 0:
+            return 0  # the CRM is down: claim nothing, spend no retry budget
         async with self._sessions() as session, session.begin():
-            claimed = await SqlHandoffs(session).claim_due(now, self._settings.batch_size, now + self._lease)
+            claimed = await SqlHandoffs(session).claim_due(now, allowed, now + self._lease)
+        if not claimed and self._breaker.state is BreakerState.HALF_OPEN:
+            self._breaker = replace(self._breaker, state=BreakerState.OPEN)  # no probe went out; probe next time
         await asyncio.gather(*(self._push_one(h) for h in claimed))
         return len(claimed)
 
     async def _push_one(self, handoff: Handoff) -> None:
-        body = {"lead_id": handoff.lead_id, **handoff.payload}
+        body = self._map(handoff.lead_id, HandoffData.model_validate(handoff.payload))
         result: PushResult = await self._client.push(handoff.handoff_id, body)
         at = self._clock()
         attempt = handoff.attempts + 1
+        self._breaker = record(self._breaker, is_retryable(result.status_code), at, self._breaker_policy)
         step = next_step(
-            attempt,
+            attempt - handoff.budget_start,
             result.status_code,
             at,
             max_attempts=self._policy.max_attempts,
             backoff=self._backoff,
             jitter=self._jitter(),
             retry_after=result.retry_after,
+            crm_down_until=self._breaker.open_until if is_crm_down(self._breaker) else None,
         )
         log.log(
             logging.INFO if step.result != "failed" else logging.ERROR,

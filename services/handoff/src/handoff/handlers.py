@@ -20,10 +20,12 @@ from lead_events import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .adapters.repository import SqlHandoffs
+from .assign import UNROUTED, Router, account_of, to_event
 from .domain.delivery import DeliveryStatus
 from .domain.feedback import decide_feedback, normalise_reason
 from .domain.model import Handoff
 from .domain.policy import HandoffPolicy
+from .domain.routing import RoutingRules
 from .domain.sla import sla_deadlines
 
 Clock = Callable[[], datetime]
@@ -35,15 +37,24 @@ def utc_now() -> datetime:
 
 
 async def on_lead_stage_changed(
-    session: AsyncSession, event: LeadStageChanged, *, policy: HandoffPolicy, clock: Clock, push: bool
+    session: AsyncSession,
+    event: LeadStageChanged,
+    *,
+    policy: HandoffPolicy,
+    clock: Clock,
+    push: bool,
+    rules: RoutingRules | None = None,
 ) -> list[Publish]:
-    """A lead scoring made sales-ready is handed to sales, once per episode."""
+    """A lead scoring made sales-ready is routed to a rep and handed to sales, once per episode."""
     data = event.data
     if data.changed_by != "scoring" or data.to_stage != Stage.SALES_READY:
         return []  # handoff's own events and every other stage are not ours to act on
     now = clock()
     handoff_id = derived_event_id("handoff", event.lead_id, str(data.episode))
     deadlines = sla_deadlines(now, policy)
+    router = Router(session, rules, now) if rules is not None else None
+    assignment = await router.decide(account_of(data.snapshot)) if router is not None else None
+    assigned_to = to_event(assignment, rules) if assignment is not None else UNROUTED
     payload = HandoffData(
         handoff_id=handoff_id,
         episode=data.episode,
@@ -53,6 +64,7 @@ async def on_lead_stage_changed(
         agreement_version=data.agreement_version or policy.version,
         sla_first_contact_due=deadlines.first_contact_due,
         sla_hard_limit=deadlines.hard_limit,
+        assigned_to=assigned_to,
     )
     handoff = Handoff(
         handoff_id=handoff_id,
@@ -62,16 +74,21 @@ async def on_lead_stage_changed(
         handed_at=now,
         deadlines=deadlines,
         responded_at=None,
-        rep_id=None,
+        rep_id=assigned_to.rep_id,
         payload=payload.model_dump(mode="json"),
         delivery_status=DeliveryStatus.PENDING if push else DeliveryStatus.NOT_CONFIGURED,
         attempts=0,
         next_attempt_at=now if push else None,
         delivered_at=None,
         correlation_id=event.correlation_id,
+        team=assigned_to.team,
+        assignment=assigned_to.model_dump(mode="json"),
+        sla_next_check_at=deadlines.first_contact_due,
     )
     if not await SqlHandoffs(session).add(handoff, event.event_id):
         return []  # already handed off in this episode (a duplicate or re-scored event)
+    if router is not None:
+        await router.save(assignment)
     handed_off = LeadHandedOff.new(
         lead_id=event.lead_id,
         data=payload,

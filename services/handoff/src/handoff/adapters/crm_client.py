@@ -33,17 +33,30 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 
 
 class HttpCrmClient:
-    def __init__(self, client: httpx.AsyncClient, url: str, timeout_seconds: float = 5.0) -> None:
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        url: str,
+        timeout_seconds: float = 5.0,
+        method: str = "POST",
+        token: str | None = None,
+    ) -> None:
         self._client = client
         self._url = url
         self._timeout = timeout_seconds
+        self._method = method
+        self._auth = {"Authorization": f"Bearer {token}"} if token else {}
 
     async def push(self, handoff_id: str, body: dict[str, Any]) -> PushResult:
         try:
             # wait_for caps the whole exchange; httpx's timeout applies per phase.
             response = await asyncio.wait_for(
-                self._client.post(
-                    self._url, json=body, headers={"Idempotency-Key": handoff_id}, timeout=self._timeout
+                self._client.request(
+                    self._method,
+                    self._url.replace("{handoff_id}", handoff_id),
+                    json=body,
+                    headers={"Idempotency-Key": handoff_id, **self._auth},
+                    timeout=self._timeout,
                 ),
                 self._timeout + 1,
             )

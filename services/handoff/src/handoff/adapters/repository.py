@@ -32,6 +32,10 @@ def _to_handoff(row: Row) -> Handoff:
         next_attempt_at=row.next_attempt_at,
         delivered_at=row.delivered_at,
         correlation_id=row.correlation_id,
+        team=row.team,
+        assignment=row.assignment,
+        sla_next_check_at=row.sla_next_check_at,
+        budget_start=row.budget_start,
     )
 
 
@@ -56,6 +60,10 @@ class SqlHandoffs:
                 correlation_id=handoff.correlation_id,
                 delivery_status=handoff.delivery_status.value,
                 next_attempt_at=handoff.next_attempt_at,
+                rep_id=handoff.rep_id,
+                team=handoff.team,
+                assignment=handoff.assignment,
+                sla_next_check_at=handoff.sla_next_check_at,
             )
             .on_conflict_do_nothing()
             .returning(handoffs.c.handoff_id)
@@ -81,6 +89,8 @@ class SqlHandoffs:
                 stage=stage.value,
                 responded_at=func.coalesce(handoffs.c.responded_at, responded_at),
                 rep_id=func.coalesce(rep_id, handoffs.c.rep_id),
+                # Any answer from sales closes the follow-up SLA.
+                sla_next_check_at=None if responded_at is not None else handoffs.c.sla_next_check_at,
                 updated_at=func.now(),
             )
         )

@@ -5,6 +5,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Identity,
     Index,
@@ -42,6 +43,10 @@ handoffs = Table(
     Column("next_attempt_at", DateTime(timezone=True), nullable=True),
     Column("delivered_at", DateTime(timezone=True), nullable=True),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("team", String, nullable=True),
+    Column("assignment", JSONB, nullable=True),  # RepAssignment: who and why
+    Column("sla_next_check_at", DateTime(timezone=True), nullable=True),  # null: nothing left to watch
+    Column("budget_start", Integer, nullable=False, server_default="0"),  # attempts before the last redrive
     UniqueConstraint("lead_id", "episode", name="uq_handoffs_lead_episode"),
     # Only pending deliveries are ever claimed; keep the index to them.
     Index(
@@ -49,6 +54,7 @@ handoffs = Table(
         "next_attempt_at",
         postgresql_where=text("delivery_status = 'pending'"),
     ),
+    Index("ix_handoffs_sla_due", "sla_next_check_at", postgresql_where=text("sla_next_check_at IS NOT NULL")),
 )
 
 handoff_attempts = Table(
@@ -80,4 +86,37 @@ crm_feedback = Table(
     Column("from_stage", String, nullable=True),
     Column("to_stage", String, nullable=True),
     Column("detail", Text, nullable=True),
+)
+
+# Smooth weighted round-robin credit per rep within a team (see domain/routing.py).
+routing_credits = Table(
+    "routing_credits",
+    metadata,
+    Column("team", String, primary_key=True),
+    Column("rep_id", String, primary_key=True),
+    Column("credit", Float, nullable=False),
+)
+
+# Leads assigned per rep and month, for the monthly capacity.
+rep_load = Table(
+    "rep_load",
+    metadata,
+    Column("rep_id", String, primary_key=True),
+    Column("month", String, primary_key=True),  # YYYY-MM (UTC)
+    Column("assigned", Integer, nullable=False),
+)
+
+# One row per missed deadline: the once-per-deadline guard and the escalation record.
+sla_breaches = Table(
+    "sla_breaches",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("handoff_id", String, ForeignKey("handoffs.handoff_id"), nullable=False),
+    Column("deadline", String, nullable=False),  # first_contact | hard_limit
+    Column("due_at", DateTime(timezone=True), nullable=False),
+    Column("detected_at", DateTime(timezone=True), nullable=False),
+    Column("rep_id", String, nullable=True),
+    Column("escalated_to", String, nullable=True),
+    Column("reassigned_to", String, nullable=True),
+    UniqueConstraint("handoff_id", "deadline", "due_at", name="uq_sla_breaches_deadline"),
 )

@@ -63,11 +63,19 @@ def next_step(
     backoff: Backoff,
     jitter: float,
     retry_after: float | None = None,
+    crm_down_until: datetime | None = None,
 ) -> NextStep:
-    """Outcome of attempt number `attempt` (1-based)."""
+    """Outcome of attempt number `attempt` (1-based, counted since the last redrive).
+
+    `crm_down_until`: the circuit breaker is open; the failure is the CRM's outage, so it does
+    not spend this lead's retry budget and the next try waits for the breaker."""
     if status_code is not None and 200 <= status_code < 300:
         return NextStep(AttemptResult.DELIVERED, DeliveryStatus.DELIVERED, None)
-    if not is_retryable(status_code) or attempt >= max_attempts:
+    if not is_retryable(status_code):
         return NextStep(AttemptResult.FAILED, DeliveryStatus.FAILED, None)
-    delay = retry_delay(attempt, backoff, jitter, retry_after)
-    return NextStep(AttemptResult.RETRY, DeliveryStatus.PENDING, now + timedelta(seconds=delay))
+    if crm_down_until is None and attempt >= max_attempts:
+        return NextStep(AttemptResult.FAILED, DeliveryStatus.FAILED, None)
+    at = now + timedelta(seconds=retry_delay(attempt, backoff, jitter, retry_after))
+    if crm_down_until is not None:
+        at = max(at, crm_down_until)
+    return NextStep(AttemptResult.RETRY, DeliveryStatus.PENDING, at)

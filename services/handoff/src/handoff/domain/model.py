@@ -26,3 +26,7 @@ class Handoff:
     next_attempt_at: datetime | None
     delivered_at: datetime | None
     correlation_id: str = ""
+    team: str | None = None
+    assignment: dict[str, Any] | None = None  # RepAssignment as JSON: who and why
+    sla_next_check_at: datetime | None = None  # when the SLA watcher looks next; None: done
+    budget_start: int = 0  # attempts made before the last redrive; the retry budget counts from here

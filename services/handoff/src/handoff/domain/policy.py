@@ -13,3 +13,4 @@ class HandoffPolicy:
     hard_limit: timedelta = timedelta(hours=24)
     disqualifying_reasons: frozenset[str] = field(default=DISQUALIFYING_REASONS)
     max_attempts: int = 8
+    reassign_on: frozenset[str] = frozenset()  # deadlines (first_contact, hard_limit) whose breach reassigns
