@@ -17,6 +17,8 @@ from nurture.settings import Settings
 
 from tests.kafka_tools import eventually, produce, read_all
 
+from .config import agreement_dir
+
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -37,10 +39,10 @@ def clock() -> MovableClock:
 
 
 @pytest.fixture
-async def nurture(fresh_database, kafka_settings, clock):
+async def nurture(fresh_database, kafka_settings, clock, tmp_path):
     settings = Settings(
         database=await fresh_database("nurture"), kafka=kafka_settings, http=HttpSettings(port=0),
-        config_dir=ROOT / "config", due_check_seconds=0.3,
+        config_dir=agreement_dir(tmp_path), due_check_seconds=0.3,
     )
     app = make_app(settings, clock=clock)
     async with app.router.lifespan_context(app):

@@ -12,7 +12,10 @@ class FakeNurtureLeads:
         self.next_due_at: dict[str, datetime | None] = {}
         self.sent: dict[str, list[SentStep]] = {}
         self.step_rows: dict[str, dict] = {}
-        self.taken_up: dict[str, set[str]] = {}
+        self.taken_up: dict[str, dict[str, datetime]] = {}
+        self.runs: dict[str, list] = {}
+        self.paused: tuple[bool, str | None, datetime | None] = (False, None, None)
+        self.deliveries: list[tuple[str, str, dict]] = []
 
     async def get(self, lead_id: str, *, lock: bool = False) -> LeadState | None:
         return self.leads.get(lead_id)
@@ -27,6 +30,46 @@ class FakeNurtureLeads:
 
     async def steps(self, lead_id: str) -> list[SentStep]:
         return sorted(self.sent.get(lead_id, []), key=lambda s: s.sent_at)
+
+    async def save_many(self, leads) -> None:
+        for lead, due in leads:
+            await self.save(lead, due)
+
+    async def steps_for(self, lead_ids):
+        return {i: await self.steps(i) for i in lead_ids if i in self.sent}
+
+    async def add_steps(self, steps) -> set[str]:
+        done = set()
+        for step, row in steps:
+            if await self.add_step(row["lead_id"], step, event_id=row["event_id"],
+                                   cause_event_id=row["cause_event_id"], correlation_id=row["correlation_id"]):
+                done.add(step.step_id)
+        return done
+
+    async def last_correlation_ids(self, lead_ids):
+        return {i: c for i in lead_ids if (c := await self.last_correlation_id(i))}
+
+    async def taken_up_for(self, lead_ids):
+        return {i: dict(self.taken_up[i]) for i in lead_ids if i in self.taken_up}
+
+    async def journeys_for(self, lead_ids):
+        return {i: list(self.runs[i]) for i in lead_ids if i in self.runs}
+
+    async def start_journey(self, lead_id, run, cause_event_id) -> bool:
+        runs = self.runs.setdefault(lead_id, [])
+        if any((r.journey_id, r.topic) == (run.journey_id, run.topic) for r in runs):
+            return False
+        runs.append(run)
+        return True
+
+    async def end_journeys(self, lead_id, at) -> None:
+        self.runs.pop(lead_id, None)
+
+    async def pause(self):
+        return self.paused
+
+    async def add_deliveries(self, deliveries, at) -> None:
+        self.deliveries.extend(deliveries)
 
     async def add_step(self, lead_id, step, *, event_id, cause_event_id, correlation_id) -> bool:
         if any(s.content_id == step.content_id for s in self.sent.get(lead_id, [])):
@@ -47,7 +90,7 @@ class FakeNurtureLeads:
         return set(self.taken_up.get(lead_id, set()))
 
     async def add_consumed(self, lead_id: str, content_id: str, at: datetime, event_id: str) -> None:
-        self.taken_up.setdefault(lead_id, set()).add(content_id)
+        self.taken_up.setdefault(lead_id, {}).setdefault(content_id, at)
 
 
 class FixedClock:

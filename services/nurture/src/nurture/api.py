@@ -7,8 +7,10 @@ from lead_runtime.problems import Problem
 from lead_runtime.service import RuntimeDep, SessionDep
 from pydantic import BaseModel, Field
 
+from .adapters.deliveries import SqlDeliveries
 from .adapters.repository import SqlNurtureLeads
-from .domain import NURTURING_STAGES, Catalogue, LeadState, Plan, SentStep, plan_next
+from .domain import NURTURING_STAGES, Catalogue, JourneyRun, LeadState, Plan, SentStep, plan_next
+from .domain.timing import lead_zone
 
 router = APIRouter(prefix="/v1", tags=["nurture"])
 
@@ -17,6 +19,15 @@ class ConsentView(BaseModel):
     email_marketing: bool | None = Field(description="True, false, or null when unknown.")
     stated_at: datetime | None = None
     unsubscribed_at: datetime | None = None
+    double_opt_in_at: datetime | None = None
+    double_opt_in_required: bool = False
+
+
+class JourneyView(BaseModel):
+    journey_id: str
+    topic: str
+    track: str
+    started_at: datetime
 
 
 class StepView(BaseModel):
@@ -27,6 +38,7 @@ class StepView(BaseModel):
     stage: str
     sent_at: datetime
     answered_at: datetime | None = None
+    delivery: dict | None = Field(None, description="The HTTP push to the email system, if configured.")
 
 
 class NextStepView(BaseModel):
@@ -40,7 +52,8 @@ class NextStepView(BaseModel):
 
 
 class NothingDueView(BaseModel):
-    code: str = Field(examples=["no_consent", "frequency_limit", "handed_off", "catalogue_exhausted"])
+    code: str = Field(examples=["no_consent", "no_double_opt_in", "unsubscribed", "frequency_limit", "quiet_hours", "paused",
+                                   "handed_off", "catalogue_exhausted"])
     reason: str
     until: datetime | None = Field(None, description="When this changes by itself, if it does.")
 
@@ -51,6 +64,9 @@ class NurtureView(BaseModel):
     persona: str | None
     track: str | None = Field(description="Stage and persona whose content the lead gets, if in nurturing.")
     consent: ConsentView
+    time_zone: str | None = Field(None, description="The zone quiet hours are kept in.")
+    recycle_reason: str | None = None
+    journeys: list[JourneyView] = Field(default_factory=list, description="Journeys the lead is on.")
     handed_off: bool = Field(description="Has been with sales at least once.")
     catalogue_version: str
     steps: list[StepView]
@@ -71,27 +87,40 @@ async def get_nurture(lead_id: str, session: SessionDep, rt: RuntimeDep) -> Nurt
             f"Nurture knows no lead {lead_id}; it appears with its first lifecycle event or touchpoint.",
         )
     sent = await repo.steps(lead_id)
-    plan = plan_next(lead, sent, await repo.consumed(lead_id), catalogue, now)
-    return view(lead, sent, plan, catalogue, now)
+    runs = (await repo.journeys_for([lead_id])).get(lead_id, [])
+    paused = await rt.parts.state["handlers"].paused(repo)
+    taken = (await repo.taken_up_for([lead_id])).get(lead_id, {})
+    plan = plan_next(lead, sent, taken, catalogue, now, runs, paused)
+    deliveries = await SqlDeliveries(session).for_lead(lead_id)
+    return view(lead, sent, plan, catalogue, now, runs, deliveries)
 
 
-def view(lead: LeadState, sent: list[SentStep], plan: Plan, catalogue: Catalogue, now: datetime) -> NurtureView:
+def view(
+    lead: LeadState, sent: list[SentStep], plan: Plan, catalogue: Catalogue, now: datetime,
+    runs: list[JourneyRun] = (), deliveries: dict[str, dict] | None = None,
+) -> NurtureView:
     in_nurturing = lead.stage in NURTURING_STAGES
     step, nothing = plan.step, plan.nothing_due
     return NurtureView(
         lead_id=lead.lead_id,
         stage=lead.stage.value if lead.stage else None,
         persona=lead.persona,
-        track=catalogue.track(lead.stage, lead.persona) if in_nurturing else None,
+        track=catalogue.track(lead.stage, lead.persona, lead.recycle_reason) if in_nurturing else None,
         consent=ConsentView(
-            email_marketing=lead.consent, stated_at=lead.consent_at, unsubscribed_at=lead.unsubscribed_at
+            email_marketing=lead.consent, stated_at=lead.consent_at, unsubscribed_at=lead.unsubscribed_at,
+            double_opt_in_at=lead.double_opt_in_at, double_opt_in_required=catalogue.consent.double_opt_in_required,
         ),
+        time_zone=lead_zone(lead, catalogue.quiet_hours) if catalogue.quiet_hours else lead.time_zone,
+        recycle_reason=lead.recycle_reason,
+        journeys=[JourneyView(journey_id=r.journey_id, topic=r.topic, track=r.track, started_at=r.started_at)
+                  for r in runs],
         handed_off=lead.handed_off,
         catalogue_version=catalogue.version,
         steps=[
             StepView(
                 step_id=s.step_id, content_id=s.content_id, title=s.title, track=s.track,
                 stage=s.stage.value, sent_at=s.sent_at, answered_at=s.answered_at,
+                delivery=(deliveries or {}).get(s.step_id),
             )
             for s in sent
         ],

@@ -1,14 +1,20 @@
 """Wiring: Settings (+ overrides) -> handlers, consumer, due-steps worker and the app."""
 
+import asyncio
 from functools import partial
+
+import httpx
 
 from fastapi import FastAPI
 from lead_events import LeadStageChanged, TouchpointRecorded, topics
 from lead_runtime.consumer import Subscription
-from lead_runtime.service import Runtime, ServiceParts, create_app
+from lead_runtime.service import Runtime, ServiceParts, Worker, create_app
 
 from .agreement import load_catalogue
+from .adapters.email_client import HttpEmailClient
+from .admin import router as admin_router
 from .api import router
+from .delivery import EmailPush
 from .domain import Catalogue
 from .handlers import NurtureHandlers, utc_now
 from .ports import Clock
@@ -21,7 +27,8 @@ GROUP_ID = "nurture"
 def build(runtime: Runtime, catalogue: Catalogue | None = None, clock: Clock | None = None) -> ServiceParts:
     settings: Settings = runtime.settings  # type: ignore[assignment]
     catalogue = catalogue or load_catalogue(settings.config_dir)
-    handlers = NurtureHandlers(catalogue, clock or utc_now)
+    push = settings.email.url is not None
+    handlers = NurtureHandlers(catalogue, clock or utc_now, push=push)
     subscription = Subscription(
         group_id=GROUP_ID,
         topics=[topics.LEAD_LIFECYCLE, topics.TOUCHPOINTS],
@@ -30,13 +37,15 @@ def build(runtime: Runtime, catalogue: Catalogue | None = None, clock: Clock | N
             TouchpointRecorded.EVENT_TYPE: handlers.on_touchpoint_recorded,
         },
     )
-    worker = make_due_steps_worker(
-        runtime.sessions, handlers, runtime.relay.wake, settings.due_check_seconds
-    )
+    workers = [make_due_steps_worker(
+        runtime.sessions, handlers, runtime.relay.wake, settings.due_check_seconds, settings.due_batch_size
+    )]
+    if push:
+        workers.append(_email_push(runtime, settings, handlers))
     return ServiceParts(
         subscriptions=[subscription],
-        workers=[worker],
-        state={"catalogue": catalogue, "clock": handlers.clock},
+        workers=workers,
+        state={"catalogue": catalogue, "clock": handlers.clock, "handlers": handlers},
     )
 
 
@@ -54,6 +63,15 @@ def make_app(
         settings=settings,
         database=settings.database,
         build=partial(build, catalogue=catalogue, clock=clock),
-        routers=[router],
+        routers=[router, admin_router],
         run_background=run_background,
     )
+
+
+def _email_push(runtime: Runtime, settings: Settings, handlers: NurtureHandlers) -> Worker:
+    async def email_push(stopping: asyncio.Event) -> None:
+        async with httpx.AsyncClient(follow_redirects=False) as client:
+            email = HttpEmailClient(client, settings.email.url, settings.email.timeout_seconds)
+            await EmailPush(runtime.sessions, email, settings.email, handlers).run(stopping)
+
+    return email_push

@@ -1,25 +1,30 @@
 """Use cases: a lifecycle event or a touchpoint updates the lead, then nurture decides.
 
 Handlers get the runtime's session (one transaction per batch, never committed here) and
-return the events to publish; the runtime writes them to the outbox.
+return the events to publish; the runtime writes them to the outbox. `decide_many` is shared
+with the due-steps worker, which decides for a whole claimed batch in a few queries.
 """
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from lead_events import (
-    Envelope, LeadStageChanged, NurtureStepData, NurtureStepTriggered, TouchpointRecorded,
+    Envelope, LeadStageChanged, NurtureStepData, NurtureStepTriggered, Stage, TouchpointRecorded,
     derived_event_id, topics,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .adapters.repository import SqlNurtureLeads
 from .domain import (
-    Catalogue, LeadState, NextStep, Plan, SentStep, answers_step, apply_stage_change,
-    apply_touchpoint, content_taken_up, plan_next,
+    NURTURING_STAGES, Blocker, Catalogue, LeadState, NextStep, Plan, SentStep, answers_step, apply_stage_change,
+    apply_touchpoint, content_taken_up, journeys_started, known_from_answers, known_from_contact, plan_next,
+    rejection_reason,
 )
 from .ports import Clock, NurtureLeads, RepositoryFactory
 
 Publish = tuple[str, Envelope]
+_TIME_ZONE_KEYS = ("time_zone", "timezone", "tz")
 
 
 def utc_now() -> datetime:
@@ -33,11 +38,13 @@ def step_id_for(lead_id: str, content_id: str) -> str:
 
 class NurtureHandlers:
     def __init__(
-        self, catalogue: Catalogue, clock: Clock = utc_now, repository: RepositoryFactory = SqlNurtureLeads
+        self, catalogue: Catalogue, clock: Clock = utc_now, repository: RepositoryFactory = SqlNurtureLeads,
+        push: bool = False,
     ) -> None:
         self.catalogue = catalogue
         self.clock = clock
         self._repository = repository
+        self._push = push  # also queue an HTTP push of each step to the email system
 
     def repository(self, session: AsyncSession) -> NurtureLeads:
         return self._repository(session)
@@ -45,22 +52,29 @@ class NurtureHandlers:
     async def on_lead_stage_changed(self, session: AsyncSession, event: LeadStageChanged) -> list[Publish]:
         repo, now = self.repository(session), self.clock()
         data, snapshot = event.data, event.data.snapshot
+        consent = snapshot.consent
         lead = apply_stage_change(
             await repo.get(event.lead_id, lock=True),
             event.lead_id,
             to_stage=data.to_stage,
             persona=snapshot.persona,
             email=snapshot.email,
-            consent=snapshot.consent.email_marketing if snapshot.consent else None,
+            consent=consent.email_marketing if consent else None,
             now=now,
+            double_opt_in_at=consent.double_opt_in_at if consent else None,
+            country=snapshot.company.country if snapshot.company else None,
+            known=known_from_contact(snapshot.model_dump()),
+            recycle_reason=rejection_reason((e.rule, e.detail) for e in data.evidence),
         )
+        if data.to_stage not in NURTURING_STAGES or data.to_stage == Stage.RECYCLED:
+            await repo.end_journeys(lead.lead_id, now)  # left nurturing; a recycled lead starts afresh
         return await self.decide(repo, lead, now, cause=event)
 
-    async def on_touchpoint_recorded(
-        self, session: AsyncSession, event: TouchpointRecorded
-    ) -> list[Publish]:
+    async def on_touchpoint_recorded(self, session: AsyncSession, event: TouchpointRecorded) -> list[Publish]:
         repo, now = self.repository(session), self.clock()
         data = event.data
+        bant = self.catalogue.profiling.bant_fields if self.catalogue.profiling else ()
+        company = data.contact.company
         lead = apply_touchpoint(
             await repo.get(event.lead_id, lock=True),
             event.lead_id,
@@ -69,66 +83,99 @@ class NurtureHandlers:
             consent=data.consent.email_marketing if data.consent else None,
             occurred_at=event.occurred_at,
             now=now,
+            double_opt_in_at=data.consent.double_opt_in_at if data.consent else None,
+            country=company.country if company else None,
+            time_zone=next((v for k in _TIME_ZONE_KEYS if isinstance(v := data.properties.get(k), str)), None),
+            known=known_from_contact(data.contact.model_dump()) | known_from_answers(data.properties, bant),
         )
         content_id = content_taken_up(data.type, data.properties)
         if content_id:
             await repo.add_consumed(lead.lead_id, content_id, event.occurred_at, event.event_id)
-        sent = await repo.steps(lead.lead_id)
-        last = sent[-1] if sent else None
-        if answers_step(last, data.type, data.properties):
-            await repo.mark_answered(last.step_id, event.occurred_at)
+        for step in await repo.steps(lead.lead_id):
+            if answers_step(step, data.type, data.properties):
+                await repo.mark_answered(step.step_id, event.occurred_at)
+        for run in journeys_started(self.catalogue, lead, data.type, data.properties, content_id, event.occurred_at):
+            await repo.start_journey(lead.lead_id, replace(run, correlation_id=event.correlation_id), event.event_id)
         return await self.decide(repo, lead, now, cause=event)
 
-    async def decide(
-        self, repo: NurtureLeads, lead: LeadState, now: datetime, cause: Envelope | None
+    async def paused(self, repo: NurtureLeads) -> str | None:
+        """Why nurturing is paused, or None: the agreement's switch or the operator's."""
+        if self.catalogue.paused:
+            return f"the agreement (nurture.yaml, version {self.catalogue.version}) sets paused: true"
+        on, reason, since = await repo.pause()
+        return f"paused by an operator since {since:%Y-%m-%d %H:%M UTC} ({reason or 'no reason given'})" if on else None
+
+    async def decide(self, repo: NurtureLeads, lead: LeadState, now: datetime, cause: Envelope | None) -> list[Publish]:
+        return await self.decide_many(repo, [lead], now, cause)
+
+    async def decide_many(
+        self, repo: NurtureLeads, leads: Sequence[LeadState], now: datetime, cause: Envelope | None = None
     ) -> list[Publish]:
-        """Send the next step if one is due; remember when to look again. `cause` is None
-        when the due-steps worker asks (a step that became due with time)."""
-        sent = await repo.steps(lead.lead_id)
-        consumed = await repo.consumed(lead.lead_id)
-        plan = plan_next(lead, sent, consumed, self.catalogue, now)
+        """Send each lead's next step if one is due; remember when to look again. `cause` is
+        None when the due-steps worker asks (steps that became due with time)."""
+        ids = [lead.lead_id for lead in leads]
+        sent_by, taken_by, runs_by = await repo.steps_for(ids), await repo.taken_up_for(ids), await repo.journeys_for(ids)
+        paused = await self.paused(repo)
+
+        def plan(lead: LeadState, extra: Sequence[SentStep] = ()) -> Plan:
+            sent = [*sent_by.get(lead.lead_id, []), *extra]
+            return plan_next(lead, sent, taken_by.get(lead.lead_id, {}), self.catalogue, now,
+                             runs_by.get(lead.lead_id, []), paused)
+
+        plans = {lead.lead_id: plan(lead) for lead in leads}
+        due = [(lead, plans[lead.lead_id].step) for lead in leads if _is_due(plans[lead.lead_id])]
+        correlations = await repo.last_correlation_ids([lead.lead_id for lead, _ in due]) if due and cause is None else {}
+        made = [self._step(lead, step, now, cause, correlations) for lead, step in due]
+        recorded = await repo.add_steps([(sent, row) for _, sent, row, _ in made])
         published: list[Publish] = []
-        if plan.step is not None and plan.nothing_due is None:
-            event = await self._record(repo, lead, plan.step, now, cause)
-            if event is not None:
+        for lead, sent, _, event in made:
+            if sent.step_id in recorded:
                 published.append((topics.NURTURE_STEPS, event))
-                plan = plan_next(lead, await repo.steps(lead.lead_id), consumed, self.catalogue, now)
-        await repo.save(lead, next_due_at=_look_again_at(plan))
+                plans[lead.lead_id] = plan(lead, [sent])
+        if self._push and published:
+            await repo.add_deliveries([(e.lead_id, e.data.step_id, _push_body(e)) for _, e in published], now)
+        await repo.save_many([(lead, _look_again_at(plans[lead.lead_id])) for lead in leads])
         return published
 
-    async def _record(
-        self, repo: NurtureLeads, lead: LeadState, step: NextStep, now: datetime, cause: Envelope | None
-    ) -> NurtureStepTriggered | None:
+    def _step(
+        self, lead: LeadState, step: NextStep, now: datetime, cause: Envelope | None, correlations: dict[str, str]
+    ) -> tuple[LeadState, SentStep, dict, NurtureStepTriggered]:
         step_id = step_id_for(lead.lead_id, step.item.id)
         cause_id = cause.event_id if cause else None
         # Derived from what caused it, so a replay after a crash yields the same event id.
         event_id = derived_event_id("nurture.step_triggered", cause_id or "due", step_id)
-        if cause is not None:
-            correlation_id = cause.correlation_id
-        else:  # a timed follow-up continues the chain of the lead's last step
-            correlation_id = await repo.last_correlation_id(lead.lead_id) or step_id
+        # A timed follow-up continues the chain of the lead's last step.
+        correlation_id = cause.correlation_id if cause else correlations.get(lead.lead_id) or step_id
         sent = SentStep(
             step_id=step_id, content_id=step.item.id, title=step.item.title, track=step.track,
             stage=step.stage, sent_at=now,
         )
-        recorded = await repo.add_step(
-            lead.lead_id, sent, event_id=event_id, cause_event_id=cause_id, correlation_id=correlation_id
-        )
-        if not recorded:
-            return None
+        row = dict(lead_id=lead.lead_id, event_id=event_id, cause_event_id=cause_id, correlation_id=correlation_id)
         data = NurtureStepData(
             step_id=step_id, track=step.track, content_id=step.item.id, title=step.item.title,
             format=step.item.format, channel="email", url=step.item.url, persona=step.persona,
             stage=step.stage, reason=step.reason, email=lead.email, due_at=step.due_at,
+            form_fields=list(step.item.fields),
         )
-        return NurtureStepTriggered.new(
+        event = NurtureStepTriggered.new(
             lead_id=lead.lead_id, data=data, cause=cause, event_id=event_id, correlation_id=correlation_id,
         )
+        return lead, sent, row, event
+
+
+def _is_due(plan: Plan) -> bool:
+    return plan.step is not None and plan.nothing_due is None
+
+
+def _push_body(event: NurtureStepTriggered) -> dict:
+    return {"event_id": event.event_id, "lead_id": event.lead_id, **event.data.model_dump(mode="json")}
 
 
 def _look_again_at(plan: Plan) -> datetime | None:
-    """When a step waits only for time (a response window, a contact limit), the worker
+    """When a step waits only for time (a wait, a contact limit, quiet hours, a pause), the worker
     looks again then; for anything else (no consent, handed off, exhausted) an event must come."""
     if plan.step is None:
         return None
-    return plan.nothing_due.until if plan.nothing_due else plan.step.due_at
+    if plan.nothing_due is None or plan.nothing_due.blocker == Blocker.PAUSED:
+        return plan.step.due_at
+    return plan.nothing_due.until

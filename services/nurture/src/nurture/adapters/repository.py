@@ -1,14 +1,23 @@
 """SqlNurtureLeads: rows <-> domain values. Queries only; the caller owns the transaction."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from lead_events import Stage
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..domain import LeadState, SentStep
-from .tables import nurture_consumed, nurture_leads, nurture_steps
+from ..domain import JourneyRun, LeadState, SentStep
+from .tables import (
+    nurture_consumed, nurture_deliveries, nurture_journeys, nurture_leads, nurture_steps, nurture_switches,
+)
+
+PAUSE = "pause"
+_LEAD_FIELDS = (
+    "email", "persona", "stage", "consent", "consent_at", "unsubscribed_at", "handed_off", "updated_at",
+    "double_opt_in_at", "country", "time_zone", "recycle_reason", "known",
+)
 
 
 class SqlNurtureLeads:
@@ -21,22 +30,21 @@ class SqlNurtureLeads:
         return _lead(row) if row else None
 
     async def save(self, lead: LeadState, next_due_at: datetime | None) -> None:
-        values = {
-            "email": lead.email,
-            "persona": lead.persona,
-            "stage": lead.stage.value if lead.stage else None,
-            "consent": lead.consent,
-            "consent_at": lead.consent_at,
-            "unsubscribed_at": lead.unsubscribed_at,
-            "handed_off": lead.handed_off,
-            "next_due_at": next_due_at,
-            "updated_at": lead.updated_at,
-        }
-        stmt = insert(nurture_leads).values(lead_id=lead.lead_id, **values)
-        await self._session.execute(stmt.on_conflict_do_update(index_elements=["lead_id"], set_=values))
+        await self.save_many([(lead, next_due_at)])
+
+    async def save_many(self, leads: Sequence[tuple[LeadState, datetime | None]]) -> None:
+        if not leads:
+            return
+        rows = [_row(lead) | {"next_due_at": due} for lead, due in leads]
+        stmt = insert(nurture_leads).values(rows)
+        columns = (*_LEAD_FIELDS, "next_due_at")
+        await self._session.execute(
+            stmt.on_conflict_do_update(index_elements=["lead_id"], set_={c: stmt.excluded[c] for c in columns})
+        )
 
     async def due(self, now: datetime, limit: int) -> list[LeadState]:
-        """Leads whose next step may have become due; rows another transaction holds are skipped."""
+        """Leads whose next step may have become due, through the index on next_due_at;
+        rows another transaction holds are skipped, so workers never send one step twice."""
         query = (
             select(nurture_leads)
             .where(nurture_leads.c.next_due_at <= now)
@@ -47,34 +55,40 @@ class SqlNurtureLeads:
         return [_lead(row) for row in (await self._session.execute(query)).all()]
 
     async def steps(self, lead_id: str) -> list[SentStep]:
+        return (await self.steps_for([lead_id])).get(lead_id, [])
+
+    async def steps_for(self, lead_ids: Sequence[str]) -> dict[str, list[SentStep]]:
         query = (
             select(nurture_steps)
-            .where(nurture_steps.c.lead_id == lead_id)
+            .where(nurture_steps.c.lead_id.in_(lead_ids))
             .order_by(nurture_steps.c.sent_at, nurture_steps.c.step_id)
         )
-        return [
-            SentStep(
+        found: dict[str, list[SentStep]] = {}
+        for r in (await self._session.execute(query)).all():
+            found.setdefault(r.lead_id, []).append(SentStep(
                 step_id=r.step_id, content_id=r.content_id, title=r.title, track=r.track,
                 stage=Stage(r.stage), sent_at=r.sent_at, answered_at=r.answered_at,
-            )
-            for r in (await self._session.execute(query)).all()
-        ]
+            ))
+        return found
 
     async def add_step(
         self, lead_id: str, step: SentStep, *, event_id: str, cause_event_id: str | None, correlation_id: str
     ) -> bool:
         """False if this content was already sent to the lead (nothing is written then)."""
-        stmt = (
-            insert(nurture_steps)
-            .values(
-                step_id=step.step_id, lead_id=lead_id, content_id=step.content_id, title=step.title,
-                track=step.track, stage=step.stage.value, sent_at=step.sent_at, event_id=event_id,
-                cause_event_id=cause_event_id, correlation_id=correlation_id,
-            )
-            .on_conflict_do_nothing()
-            .returning(nurture_steps.c.step_id)
-        )
-        return (await self._session.execute(stmt)).first() is not None
+        row = dict(lead_id=lead_id, event_id=event_id, cause_event_id=cause_event_id, correlation_id=correlation_id)
+        return bool(await self.add_steps([(step, row)]))
+
+    async def add_steps(self, steps: Sequence[tuple[SentStep, dict]]) -> set[str]:
+        """The step ids written; one already sent (same lead and content) is left out."""
+        if not steps:
+            return set()
+        rows = [
+            dict(step_id=s.step_id, content_id=s.content_id, title=s.title, track=s.track,
+                 stage=s.stage.value, sent_at=s.sent_at, **extra)
+            for s, extra in steps
+        ]
+        stmt = insert(nurture_steps).values(rows).on_conflict_do_nothing().returning(nurture_steps.c.step_id)
+        return set((await self._session.execute(stmt)).scalars())
 
     async def mark_answered(self, step_id: str, at: datetime) -> None:
         stmt = update(nurture_steps).where(
@@ -83,17 +97,26 @@ class SqlNurtureLeads:
         await self._session.execute(stmt.values(answered_at=at))
 
     async def last_correlation_id(self, lead_id: str) -> str | None:
+        return (await self.last_correlation_ids([lead_id])).get(lead_id)
+
+    async def last_correlation_ids(self, lead_ids: Sequence[str]) -> dict[str, str]:
         query = (
-            select(nurture_steps.c.correlation_id)
-            .where(nurture_steps.c.lead_id == lead_id)
-            .order_by(nurture_steps.c.sent_at.desc())
-            .limit(1)
+            select(nurture_steps.c.lead_id, nurture_steps.c.correlation_id)
+            .where(nurture_steps.c.lead_id.in_(lead_ids))
+            .order_by(nurture_steps.c.lead_id, nurture_steps.c.sent_at.desc())
+            .distinct(nurture_steps.c.lead_id)
         )
-        return (await self._session.execute(query)).scalar_one_or_none()
+        return {r.lead_id: r.correlation_id for r in (await self._session.execute(query)).all()}
 
     async def consumed(self, lead_id: str) -> set[str]:
-        query = select(nurture_consumed.c.content_id).where(nurture_consumed.c.lead_id == lead_id)
-        return set((await self._session.execute(query)).scalars())
+        return set((await self.taken_up_for([lead_id])).get(lead_id, {}))
+
+    async def taken_up_for(self, lead_ids: Sequence[str]) -> dict[str, dict[str, datetime]]:
+        query = select(nurture_consumed).where(nurture_consumed.c.lead_id.in_(lead_ids))
+        found: dict[str, dict[str, datetime]] = {}
+        for r in (await self._session.execute(query)).all():
+            found.setdefault(r.lead_id, {})[r.content_id] = r.consumed_at
+        return found
 
     async def add_consumed(self, lead_id: str, content_id: str, at: datetime, event_id: str) -> None:
         stmt = insert(nurture_consumed).values(
@@ -101,16 +124,69 @@ class SqlNurtureLeads:
         )
         await self._session.execute(stmt.on_conflict_do_nothing())
 
+    async def journeys_for(self, lead_ids: Sequence[str]) -> dict[str, list[JourneyRun]]:
+        query = select(nurture_journeys).where(
+            nurture_journeys.c.lead_id.in_(lead_ids), nurture_journeys.c.ended_at.is_(None)
+        )
+        found: dict[str, list[JourneyRun]] = {}
+        for r in (await self._session.execute(query)).all():
+            found.setdefault(r.lead_id, []).append(JourneyRun(
+                r.journey_id, r.topic, r.started_at, r.trigger_content, r.correlation_id
+            ))
+        return found
+
+    async def start_journey(self, lead_id: str, run: JourneyRun, cause_event_id: str) -> bool:
+        """False if the lead already was on this journey for this topic (it runs once)."""
+        stmt = insert(nurture_journeys).values(
+            lead_id=lead_id, journey_id=run.journey_id, topic=run.topic, started_at=run.started_at,
+            trigger_content=run.trigger_content, cause_event_id=cause_event_id, correlation_id=run.correlation_id,
+        )
+        result = await self._session.execute(stmt.on_conflict_do_nothing().returning(nurture_journeys.c.lead_id))
+        return result.first() is not None
+
+    async def end_journeys(self, lead_id: str, at: datetime) -> None:
+        stmt = update(nurture_journeys).where(
+            nurture_journeys.c.lead_id == lead_id, nurture_journeys.c.ended_at.is_(None)
+        )
+        await self._session.execute(stmt.values(ended_at=at))
+
+    async def pause(self) -> tuple[bool, str | None, datetime | None]:
+        """The operator's pause switch: (on, reason, since)."""
+        row = (await self._session.execute(select(nurture_switches).where(nurture_switches.c.name == PAUSE))).first()
+        return (row.on, row.reason, row.changed_at) if row else (False, None, None)
+
+    async def set_pause(self, on: bool, reason: str | None, at: datetime) -> None:
+        values = {"on": on, "reason": reason, "changed_at": at}
+        stmt = insert(nurture_switches).values(name=PAUSE, **values)
+        await self._session.execute(stmt.on_conflict_do_update(index_elements=["name"], set_=values))
+
+    async def add_deliveries(self, deliveries: Sequence[tuple[str, str, dict]], at: datetime) -> None:
+        """Queue the HTTP push of new steps (lead_id, step_id, body), in the step's transaction."""
+        rows = [
+            dict(step_id=step_id, lead_id=lead_id, body=body, status="pending", next_attempt_at=at, created_at=at)
+            for lead_id, step_id, body in deliveries
+        ]
+        await self._session.execute(insert(nurture_deliveries).values(rows).on_conflict_do_nothing())
+
+    async def count_steps(self) -> int:
+        return (await self._session.execute(select(func.count()).select_from(nurture_steps))).scalar_one()
+
+
+def _row(lead: LeadState) -> dict:
+    return {
+        "lead_id": lead.lead_id, "email": lead.email, "persona": lead.persona,
+        "stage": lead.stage.value if lead.stage else None, "consent": lead.consent, "consent_at": lead.consent_at,
+        "unsubscribed_at": lead.unsubscribed_at, "handed_off": lead.handed_off, "updated_at": lead.updated_at,
+        "double_opt_in_at": lead.double_opt_in_at, "country": lead.country, "time_zone": lead.time_zone,
+        "recycle_reason": lead.recycle_reason, "known": sorted(lead.known),
+    }
+
 
 def _lead(row: Row) -> LeadState:
     return LeadState(
-        lead_id=row.lead_id,
-        email=row.email,
-        persona=row.persona,
-        stage=Stage(row.stage) if row.stage else None,
-        consent=row.consent,
-        consent_at=row.consent_at,
-        unsubscribed_at=row.unsubscribed_at,
-        handed_off=row.handed_off,
-        updated_at=row.updated_at,
+        lead_id=row.lead_id, email=row.email, persona=row.persona, stage=Stage(row.stage) if row.stage else None,
+        consent=row.consent, consent_at=row.consent_at, unsubscribed_at=row.unsubscribed_at,
+        handed_off=row.handed_off, updated_at=row.updated_at, double_opt_in_at=row.double_opt_in_at,
+        country=row.country, time_zone=row.time_zone, recycle_reason=row.recycle_reason,
+        known=frozenset(row.known or ()),
     )

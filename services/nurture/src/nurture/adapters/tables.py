@@ -1,7 +1,10 @@
 """Nurture's tables: what it knows of each lead, the steps it sent, the content leads took up."""
 
-from sqlalchemy import Boolean, Column, DateTime, Index, MetaData, String, Table, Text, UniqueConstraint
 from lead_runtime.db import add_runtime_tables
+from sqlalchemy import (
+    Boolean, Column, DateTime, Index, Integer, MetaData, String, Table, Text, UniqueConstraint, text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 metadata = MetaData()
 add_runtime_tables(metadata)
@@ -19,6 +22,11 @@ nurture_leads = Table(
     Column("handed_off", Boolean, nullable=False, server_default="false"),
     Column("next_due_at", DateTime(timezone=True)),  # when the worker should look again
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("double_opt_in_at", DateTime(timezone=True)),
+    Column("country", String),
+    Column("time_zone", String),
+    Column("recycle_reason", String),
+    Column("known", ARRAY(Text), nullable=False, server_default="{}"),  # profile fields and BANT answers
     Index("ix_nurture_leads_next_due_at", "next_due_at"),
 )
 
@@ -47,4 +55,47 @@ nurture_consumed = Table(
     Column("content_id", String, primary_key=True),
     Column("consumed_at", DateTime(timezone=True), nullable=False),
     Column("event_id", String, nullable=False),
+)
+
+# A lead on a journey (a sequence started by a touchpoint); progress is read from the steps.
+nurture_journeys = Table(
+    "nurture_journeys",
+    metadata,
+    Column("lead_id", String, primary_key=True),
+    Column("journey_id", String, primary_key=True),
+    Column("topic", String, primary_key=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("trigger_content", String),
+    Column("cause_event_id", String, nullable=False),
+    Column("correlation_id", String),
+    Column("ended_at", DateTime(timezone=True)),  # left nurturing (handed to sales, disqualified)
+)
+
+# Operator switches; today only `pause` (global: nothing is sent while on).
+nurture_switches = Table(
+    "nurture_switches",
+    metadata,
+    Column("name", String, primary_key=True),
+    Column("on", Boolean, nullable=False),
+    Column("reason", Text),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+)
+
+# The optional HTTP push of each step to the email system, retried until delivered.
+nurture_deliveries = Table(
+    "nurture_deliveries",
+    metadata,
+    Column("step_id", String, primary_key=True),  # the Idempotency-Key
+    Column("lead_id", String, nullable=False),
+    Column("body", JSONB, nullable=False),
+    Column("status", String, nullable=False),  # pending, delivered, failed, cancelled
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", DateTime(timezone=True)),
+    Column("last_status_code", Integer),
+    Column("last_error", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Index(
+        "ix_nurture_deliveries_due", "next_attempt_at", postgresql_where=text("status = 'pending'")
+    ),
 )

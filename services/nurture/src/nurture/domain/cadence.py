@@ -1,57 +1,58 @@
 """Which content a lead gets next, and when; or why nothing is due.
 
 Rules, in order: a lead needs a stage in nurturing (prospect, marketing_lead, recycled), an
-explicit email-marketing consent (unknown is not enough: we only send email) and an address.
-Content comes from the track of its stage and persona, in catalogue order, never twice, and
-never what the lead took up on their own. After a step, the next one waits for the lead's
-response, or for `follow_up_after` without one; the contact limits apply on top.
+explicit email-marketing consent (unknown is not enough: we only send email; double opt-in
+where the agreement demands it) and an address. Candidates are the next step of each journey
+the lead is on and the next step of its stage track (content in catalogue order, or a profiling
+form); never content twice, never what the lead took up on their own. The earliest due wins
+(a journey on a tie); the contact limits and quiet hours apply on top, and a pause holds all.
 """
 
-from collections.abc import Collection, Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Collection, Mapping, Sequence
+from datetime import UTC, datetime
 
 from lead_events import Stage
 
 from .catalogue import Catalogue, ContactLimits
+from .journeys import journey_next, journey_of
 from .model import (
-    WITH_SALES_STAGES, Blocker, LeadState, NextStep, NothingDue, Plan, SentStep,
+    NURTURING_STAGES, WITH_SALES_STAGES, Blocker, JourneyRun, LeadState, NextStep, NothingDue, Plan, SentStep,
 )
+from .profiling import form_step
+from .timing import frequency_limit, quiet_hours, when
 
-WEEK = timedelta(days=7)
+LONG_AGO = datetime.min.replace(tzinfo=UTC)  # taken up at an unknown time
 
 
 def plan_next(
     lead: LeadState,
     sent: Sequence[SentStep],
-    consumed: Collection[str],
+    consumed: Collection[str] | Mapping[str, datetime],
     catalogue: Catalogue,
     now: datetime,
+    runs: Sequence[JourneyRun] = (),
+    paused: str | None = None,
 ) -> Plan:
-    blocked = _gate(lead)
+    """`consumed`: content the lead took up on their own (ids, or ids -> when); `runs`: the
+    journeys the lead is on; `paused`: why nurturing is paused, if it is."""
+    blocked = _gate(lead, catalogue)
     if blocked is not None:
         return Plan(None, blocked)
-    stage = lead.stage
-    track = catalogue.track(stage, lead.persona)
-    taken = {s.content_id for s in sent} | set(consumed)
-    offer = catalogue.items_for(stage, lead.persona)
-    item = next((i for i in offer if i.id not in taken), None)
-    if item is None:
-        return Plan(None, NothingDue(
-            Blocker.EXHAUSTED,
-            f"Track {track} is exhausted: all {len(offer)} items were sent or taken up.",
-        ))
-    last = max(sent, key=lambda s: s.sent_at, default=None)
-    last_on_track = last if last is not None and last.track == track else None
-    waits = [w for w in (_awaiting(last_on_track, catalogue.limits), _frequency(sent, catalogue.limits)) if w]
-    binding = max((w for w in waits if w.until > now), key=lambda w: w.until, default=None)
-    step = NextStep(
-        item=item,
-        track=track,
-        stage=stage,
-        persona=catalogue.persona_for(stage, lead.persona),
-        due_at=binding.until if binding else now,
-        reason=_reason(last_on_track, track, catalogue.limits),
-    )
+    taken = dict(consumed) if isinstance(consumed, Mapping) else dict.fromkeys(consumed, LONG_AGO)
+    candidates, waiting = _journey_candidates(lead, sent, taken, catalogue, now, runs)
+    stage_step, exhausted = _stage_candidate(lead, sent, taken, catalogue, now)
+    if stage_step is not None:
+        candidates.append(stage_step)
+    if not candidates:
+        return Plan(None, waiting[0] if waiting else exhausted)
+    step, wait = min(candidates, key=lambda c: c[0].due_at)  # stable: journeys first on a tie
+    limit = frequency_limit(sent, catalogue.limits)
+    binding = max((w for w in (wait, limit) if w and w.until > now), key=lambda w: w.until, default=None)
+    quiet = quiet_hours(lead, catalogue.quiet_hours, binding.until if binding else now)
+    binding = quiet or binding
+    step = NextStep(step.item, step.track, step.stage, step.persona, binding.until if binding else now, step.reason)
+    if paused is not None:
+        return Plan(step, NothingDue(Blocker.PAUSED, f"Nurturing is paused: {paused}. Nothing is sent until it resumes."))
     return Plan(step, binding)
 
 
@@ -70,21 +71,79 @@ def why_nothing(
     return plan_next(lead, sent, consumed, catalogue, now).nothing_due
 
 
-def _gate(lead: LeadState) -> NothingDue | None:
+Candidate = tuple[NextStep, NothingDue | None]
+
+
+def _journey_candidates(
+    lead: LeadState, sent: Sequence[SentStep], taken: dict[str, datetime], catalogue: Catalogue,
+    now: datetime, runs: Sequence[JourneyRun],
+) -> tuple[list[Candidate], list[NothingDue]]:
+    by_content = {s.content_id: s for s in sent}
+    candidates, waiting = [], []
+    for run in sorted(runs, key=lambda r: r.started_at):
+        journey = journey_of(catalogue, run)
+        if journey is None or lead.stage not in journey.stages:
+            continue
+        found = journey_next(journey, run, by_content, taken, catalogue, lead.persona)
+        if found is None:
+            continue
+        if found.due_at is None:
+            waiting.append(NothingDue(
+                Blocker.AWAITING_RESPONSE,
+                f"Journey {journey.id}: '{found.item.title}' follows once the lead takes up "
+                f"'{found.waiting_for}'.",
+            ))
+            continue
+        step = NextStep(
+            found.item, run.track, lead.stage, lead.persona or "unknown", found.due_at,
+            f"Journey {journey.id} on {run.topic}, started by {journey.trigger} on {when(run.started_at)}.",
+        )
+        wait = NothingDue(
+            Blocker.AWAITING_RESPONSE,
+            f"Journey {journey.id}: '{found.item.title}' is planned for {when(found.due_at)}.",
+            found.due_at,
+        )
+        candidates.append((step, wait if found.due_at > now else None))
+    return candidates, waiting
+
+
+def _stage_candidate(
+    lead: LeadState, sent: Sequence[SentStep], taken: dict[str, datetime], catalogue: Catalogue, now: datetime
+) -> tuple[Candidate | None, NothingDue]:
+    stage = lead.stage
+    track = catalogue.track(stage, lead.persona, lead.recycle_reason)
+    last = max((s for s in sent if s.track == track), key=lambda s: s.sent_at, default=None)
+    offer = catalogue.items_for(stage, lead.persona, lead.recycle_reason)
+    gone = {s.content_id for s in sent} | set(taken)
+    item = form_step(lead, [s for s in sent if s.track == track], catalogue.profiling)
+    item = item or next((i for i in offer if i.id not in gone), None)
+    if item is None:
+        return None, NothingDue(
+            Blocker.EXHAUSTED, f"Track {track} is exhausted: all {len(offer)} items were sent or taken up."
+        )
+    wait = _awaiting(last, catalogue.limits)
+    step = NextStep(
+        item=item, track=track, stage=stage, persona=catalogue.persona_for(stage, lead.persona),
+        due_at=wait.until if wait else now, reason=_reason(item.fields, last, track, catalogue.limits),
+    )
+    return (step, wait), None
+
+
+def _gate(lead: LeadState, catalogue: Catalogue) -> NothingDue | None:
     if lead.stage is None:
         return NothingDue(
             Blocker.NO_STAGE, "No lifecycle stage yet: nurturing starts once scoring has classified the lead."
         )
     if lead.stage == Stage.DISQUALIFIED:
         return NothingDue(Blocker.DISQUALIFIED, "Disqualified: the lead gets no nurture content.")
-    if lead.stage in WITH_SALES_STAGES:
+    if lead.stage in WITH_SALES_STAGES or lead.stage not in NURTURING_STAGES:
         return NothingDue(
             Blocker.HANDED_OFF,
             f"Handed to sales (stage {lead.stage.value}): nurturing resumes only if sales return the lead.",
         )
     if lead.consent is False and lead.unsubscribed_at is not None:
         return NothingDue(
-            Blocker.UNSUBSCRIBED, f"Unsubscribed on {_when(lead.unsubscribed_at)}: no marketing email since."
+            Blocker.UNSUBSCRIBED, f"Unsubscribed on {when(lead.unsubscribed_at)}: no marketing email since."
         )
     if lead.consent is False:
         return NothingDue(Blocker.NO_CONSENT, "The lead declined marketing email.")
@@ -92,9 +151,20 @@ def _gate(lead: LeadState) -> NothingDue | None:
         return NothingDue(
             Blocker.NO_CONSENT, "No email-marketing consent on record: email steps need an explicit opt-in."
         )
+    if catalogue.consent.double_opt_in_required and not has_double_opt_in(lead):
+        return NothingDue(
+            Blocker.NO_DOUBLE_OPT_IN,
+            "The agreement requires double opt-in and the lead has not confirmed the opt-in yet.",
+        )
     if not lead.email:
         return NothingDue(Blocker.NO_EMAIL, "No email address known for the lead.")
     return None
+
+
+def has_double_opt_in(lead: LeadState) -> bool:
+    """A confirmation counts only if it came after the last unsubscribe."""
+    confirmed = lead.double_opt_in_at
+    return confirmed is not None and (lead.unsubscribed_at is None or confirmed > lead.unsubscribed_at)
 
 
 def _awaiting(last_on_track: SentStep | None, limits: ContactLimits) -> NothingDue | None:
@@ -103,35 +173,17 @@ def _awaiting(last_on_track: SentStep | None, limits: ContactLimits) -> NothingD
     until = last_on_track.sent_at + limits.follow_up_after
     return NothingDue(
         Blocker.AWAITING_RESPONSE,
-        f"Waiting for a response to '{last_on_track.title}' (sent {_when(last_on_track.sent_at)}); "
-        f"without one the next step follows on {_when(until)}.",
+        f"Waiting for a response to '{last_on_track.title}' (sent {when(last_on_track.sent_at)}); "
+        f"without one the next step follows on {when(until)}.",
         until,
     )
 
 
-def _frequency(sent: Sequence[SentStep], limits: ContactLimits) -> NothingDue | None:
-    times = sorted(s.sent_at for s in sent)
-    if not times:
-        return None
-    until = times[-1] + limits.min_gap
-    if len(times) >= limits.max_steps_per_week:
-        until = max(until, times[-limits.max_steps_per_week] + WEEK)
-    hours = int(limits.min_gap.total_seconds() // 3600)
-    return NothingDue(
-        Blocker.FREQUENCY_LIMIT,
-        f"Contact limit ({limits.max_steps_per_week} steps per week, {hours} h apart): "
-        f"the next step is allowed from {_when(until)}.",
-        until,
-    )
-
-
-def _reason(last_on_track: SentStep | None, track: str, limits: ContactLimits) -> str:
+def _reason(fields: tuple[str, ...], last_on_track: SentStep | None, track: str, limits: ContactLimits) -> str:
+    if fields:
+        return f"Progressive profiling: handoff still needs {', '.join(fields)}."
     if last_on_track is None:
         return f"First step of track {track}."
     if last_on_track.answered_at is not None:
         return f"The lead responded to '{last_on_track.title}'."
     return f"No response to '{last_on_track.title}' within {limits.follow_up_after.days} days."
-
-
-def _when(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")

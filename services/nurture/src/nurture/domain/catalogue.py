@@ -1,11 +1,12 @@
-"""The content catalogue and contact limits, as the agreement file defines them."""
+"""The content catalogue, tracks and limits, as the agreement file defines them."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from lead_events import Stage
 
 from .model import ContentItem
+from .policy import ConsentPolicy, Journey, Profiling, QuietHours
 
 FALLBACK_PERSONA = "unknown"
 
@@ -23,6 +24,11 @@ class Catalogue:
     personas: tuple[str, ...]
     items: tuple[ContentItem, ...]  # in track order
     limits: ContactLimits
+    journeys: tuple[Journey, ...] = ()
+    quiet_hours: QuietHours | None = None
+    consent: ConsentPolicy = field(default_factory=ConsentPolicy)
+    profiling: Profiling | None = None
+    paused: bool = False  # the agreement's own pause switch
 
     def persona_for(self, stage: Stage, persona: str | None) -> str:
         """The lead's persona if the catalogue has content for it at this stage, else the fallback."""
@@ -30,12 +36,23 @@ class Catalogue:
             return persona
         return FALLBACK_PERSONA
 
-    def track(self, stage: Stage, persona: str | None) -> str:
-        return f"{stage.value}.{self.persona_for(stage, persona)}"
+    def _reason_items(self, stage: Stage, reason: str | None) -> tuple[ContentItem, ...]:
+        if stage != Stage.RECYCLED or not reason:
+            return ()
+        return tuple(i for i in self.items if i.stage == stage and reason in i.reasons)
 
-    def items_for(self, stage: Stage, persona: str | None) -> tuple[ContentItem, ...]:
+    def track(self, stage: Stage, persona: str | None, reason: str | None = None) -> str:
         chosen = self.persona_for(stage, persona)
-        return tuple(i for i in self.items if i.stage == stage and chosen in i.personas)
+        if any(chosen in i.personas for i in self._reason_items(stage, reason)):
+            return f"{stage.value}.{reason}.{chosen}"
+        return f"{stage.value}.{chosen}"
+
+    def items_for(self, stage: Stage, persona: str | None, reason: str | None = None) -> tuple[ContentItem, ...]:
+        """A recycled lead gets the items for its rejection reason first, then the general ones."""
+        chosen = self.persona_for(stage, persona)
+        specific = tuple(i for i in self._reason_items(stage, reason) if chosen in i.personas)
+        general = tuple(i for i in self.items if i.stage == stage and not i.reasons and chosen in i.personas)
+        return specific + general
 
     def item(self, content_id: str) -> ContentItem | None:
         return next((i for i in self.items if i.id == content_id), None)

@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 from datetime import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from lead_events import Stage, TouchpointType as T
@@ -11,7 +12,7 @@ from .model import WITH_SALES_STAGES, LeadState, SentStep
 # Touchpoints by which a lead takes up a piece of content; the id names the content.
 CONTENT_TOUCHPOINTS = frozenset({
     T.WHITEPAPER_DOWNLOADED, T.CASE_STUDY_DOWNLOADED, T.TENDER_DOCUMENT_DOWNLOADED,
-    T.WEBINAR_REGISTERED, T.WEBINAR_ATTENDED, T.EVENT_ATTENDED, T.EMAIL_CLICKED,
+    T.WEBINAR_REGISTERED, T.WEBINAR_ATTENDED, T.EVENT_ATTENDED, T.EMAIL_CLICKED, T.FORM_SUBMITTED,
 })
 # Platforms name their own ids; `content_id` wins where a sender maps it.
 _ID_KEYS = {
@@ -34,20 +35,40 @@ def apply_stage_change(
     email: str | None,
     consent: bool | None,
     now: datetime,
+    double_opt_in_at: datetime | None = None,
+    country: str | None = None,
+    known: Iterable[str] = (),
+    recycle_reason: str | None = None,
 ) -> LeadState:
     """The stage is scoring's and handoff's word. Their snapshot's consent only fills a gap:
     it may be older than an unsubscribe nurture has already seen."""
     lead = _new(lead_id, state)
     keep_own_consent = lead.consent_at is not None or consent is None
     return replace(
-        lead,
+        _with_double_opt_in(lead, double_opt_in_at),
         stage=to_stage,
         persona=persona or lead.persona,
         email=email or lead.email,
         consent=lead.consent if keep_own_consent else consent,
         handed_off=lead.handed_off or to_stage in WITH_SALES_STAGES,
         updated_at=now,
+        country=country or lead.country,
+        known=lead.known | frozenset(known),
+        recycle_reason=recycle_reason if to_stage == Stage.RECYCLED else lead.recycle_reason,
     )
+
+
+def rejection_reason(evidence: Iterable[tuple[str, str | None]]) -> str | None:
+    """Sales' rejection reason from handoff's evidence (`rule`, `detail`), e.g.
+    ("crm.feedback.rejected", "outcome=rejected; reason=no_budget; rep_id=rep-7") -> no_budget."""
+    for rule, detail in evidence:
+        if not rule.startswith("crm.feedback") or not detail:
+            continue
+        for part in detail.split(";"):
+            key, _, value = part.strip().partition("=")
+            if key == "reason" and value.strip():
+                return value.strip()
+    return None
 
 
 def apply_touchpoint(
@@ -59,17 +80,37 @@ def apply_touchpoint(
     consent: bool | None,
     occurred_at: datetime,
     now: datetime,
+    double_opt_in_at: datetime | None = None,
+    country: str | None = None,
+    time_zone: str | None = None,
+    known: Iterable[str] = (),
 ) -> LeadState:
-    """Consent follows the latest statement by time of occurrence; an unsubscribe is one."""
+    """Consent follows the latest statement by time of occurrence; an unsubscribe is one, and
+    it voids the earlier double opt-in (a new opt-in must be confirmed anew)."""
     lead = _new(lead_id, state)
-    lead = replace(lead, email=email or lead.email, updated_at=now)
+    lead = replace(
+        lead, email=email or lead.email, updated_at=now, country=country or lead.country,
+        time_zone=time_zone or lead.time_zone, known=lead.known | frozenset(known),
+    )
     is_newer = lead.consent_at is None or occurred_at >= lead.consent_at
     if type == T.UNSUBSCRIBED and is_newer:
-        return replace(lead, consent=False, consent_at=occurred_at, unsubscribed_at=occurred_at)
+        return replace(
+            lead, consent=False, consent_at=occurred_at, unsubscribed_at=occurred_at, double_opt_in_at=None
+        )
     if consent is not None and is_newer:
         unsubscribed_at = lead.unsubscribed_at if consent is False else None  # a new opt-in
+        lead = _with_double_opt_in(lead, double_opt_in_at)
         return replace(lead, consent=consent, consent_at=occurred_at, unsubscribed_at=unsubscribed_at)
-    return lead
+    return _with_double_opt_in(lead, double_opt_in_at)
+
+
+def _with_double_opt_in(lead: LeadState, at: datetime | None) -> LeadState:
+    """A confirmation older than the last unsubscribe does not count."""
+    if at is None or (lead.unsubscribed_at is not None and at <= lead.unsubscribed_at):
+        return lead
+    if lead.double_opt_in_at is not None and lead.double_opt_in_at >= at:
+        return lead
+    return replace(lead, double_opt_in_at=at)
 
 
 def content_taken_up(type: str, properties: dict[str, Any]) -> str | None:

@@ -26,6 +26,11 @@ class LeadState:
     unsubscribed_at: datetime | None = None
     handed_off: bool = False  # has been with sales at least once
     updated_at: datetime | None = None
+    double_opt_in_at: datetime | None = None  # when the lead confirmed the opt-in
+    country: str | None = None  # of the lead's company, ISO 3166 alpha-2
+    time_zone: str | None = None  # IANA name, when a sender told us
+    recycle_reason: str | None = None  # sales' rejection reason, chooses the recycle track
+    known: frozenset[str] = frozenset()  # profile fields and BANT answers on record
 
 
 @dataclass(frozen=True)
@@ -46,8 +51,25 @@ class ContentItem:
     format: str
     topic: str
     personas: tuple[str, ...]
-    stage: Stage
+    stage: Stage | None  # None: offered only by journeys, never by a stage track
     url: str
+    reasons: tuple[str, ...] = ()  # recycle items: only for these rejection reasons (empty: any)
+    fields: tuple[str, ...] = ()  # a form: the fields it asks for
+
+
+@dataclass(frozen=True)
+class JourneyRun:
+    """One lead on one journey, started by a touchpoint; progress is read from the steps sent."""
+
+    journey_id: str
+    topic: str
+    started_at: datetime
+    trigger_content: str | None = None  # what started it, never offered back
+    correlation_id: str | None = None
+
+    @property
+    def track(self) -> str:
+        return f"journey.{self.journey_id}.{self.topic}"
 
 
 @dataclass(frozen=True)
@@ -72,6 +94,9 @@ class Blocker(StrEnum):
     EXHAUSTED = "catalogue_exhausted"
     AWAITING_RESPONSE = "awaiting_response"
     FREQUENCY_LIMIT = "frequency_limit"
+    QUIET_HOURS = "quiet_hours"
+    NO_DOUBLE_OPT_IN = "no_double_opt_in"
+    PAUSED = "paused"
 
 
 @dataclass(frozen=True)
