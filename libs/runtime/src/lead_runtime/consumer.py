@@ -8,13 +8,14 @@ database commit. Infrastructure failures (database or broker down) re-run the ba
 """
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
-from aiokafka.errors import CommitFailedError
+from aiokafka.errors import CommitFailedError, KafkaError
 from lead_events import Envelope, UndecodableEvent, UnknownEventType, decode, topics
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
@@ -32,8 +33,19 @@ Handler = Callable[[AsyncSession, Envelope], Awaitable[Sequence[Publish]]]
 _MARK = text(
     "INSERT INTO processed_events (event_id) VALUES (:id) ON CONFLICT DO NOTHING RETURNING event_id"
 )
+_PING = text("SELECT 1")
+
+
+class InfrastructureError(Exception):
+    """A handler failed and the database no longer answers: the message is not to blame."""
+
+
 # Failures that say nothing about the message: retry the batch instead of dead-lettering.
-TRANSIENT = (sa_exc.OperationalError, sa_exc.InterfaceError, OSError, ConnectionError, TimeoutError)
+TRANSIENT = (
+    sa_exc.OperationalError, sa_exc.InterfaceError, OSError, ConnectionError, TimeoutError, InfrastructureError
+)
+# Outside a handler every database or broker failure is infrastructure (the batch is re-run).
+_BATCH_RETRY = TRANSIENT + (sa_exc.DBAPIError, KafkaError)
 
 
 @dataclass
@@ -62,8 +74,35 @@ class ConsumerLoop:
         self._unprefix = {kafka.topic(t): t for t in subscription.topics}
         self.last_progress = time.monotonic()
         self.consumer: AIOKafkaConsumer | None = None
+        self.restarts = 0
+        self._pending: dict[TopicPartition, int] = {}  # processed, committed in the DB, not yet in Kafka
+
+    @property
+    def group_id(self) -> str:
+        return self._sub.group_id
 
     async def run(self, stopping: asyncio.Event) -> None:
+        """Consumes until `stopping`; a broker failure restarts the consumer instead of ending the task."""
+        delay = 0.5
+        while not stopping.is_set():
+            began = time.monotonic()
+            try:
+                await self._consume(stopping)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                if time.monotonic() - began > 60:
+                    delay = 0.5  # it ran fine for a while: a new failure starts the back-off anew
+                self.restarts += 1
+                log.warning("consumer failed; restarting it", extra=fields(error=repr(exc), retry_in=delay))
+                try:
+                    await asyncio.wait_for(stopping.wait(), delay)
+                except TimeoutError:
+                    pass
+                delay = min(delay * 2, 10)
+
+    async def _consume(self, stopping: asyncio.Event) -> None:
+        self._pending.clear()  # a new member re-reads from the committed offsets and de-duplicates
         self.consumer = AIOKafkaConsumer(
             *self._unprefix,
             bootstrap_servers=self._kafka.bootstrap_servers,
@@ -79,8 +118,26 @@ class ConsumerLoop:
                 self.last_progress = time.monotonic()
                 if batch:
                     await self._process_with_retry(batch, stopping)
+                if self._pending:
+                    await self._commit_pending()
         finally:
-            await self.consumer.stop()
+            with contextlib.suppress(Exception):
+                await self.consumer.stop()
+
+    async def _commit_pending(self) -> None:
+        owned = self.consumer.assignment()
+        offsets = {tp: offset for tp, offset in self._pending.items() if tp in owned}
+        try:
+            if offsets:
+                await self.consumer.commit(offsets)
+            self._pending.clear()
+        except CommitFailedError:
+            # Rebalanced away: the new owner re-reads and de-duplicates by event_id.
+            log.warning("offset commit failed after a rebalance; duplicates will be skipped")
+            self._pending.clear()
+        except KafkaError as exc:
+            # The database already has the batch; keep the offsets and commit them on the next turn.
+            log.warning("offset commit failed; will retry", extra=fields(error=repr(exc)))
 
     async def _process_with_retry(
         self, batch: dict[TopicPartition, list[ConsumerRecord]], stopping: asyncio.Event
@@ -90,7 +147,7 @@ class ConsumerLoop:
             try:
                 await self._process_batch(batch)
                 return
-            except TRANSIENT as exc:
+            except _BATCH_RETRY as exc:
                 log.warning("batch failed, will retry", extra=fields(error=repr(exc), retry_in=delay))
             if stopping.is_set():
                 return  # uncommitted: the next owner of these partitions re-reads them
@@ -104,12 +161,8 @@ class ConsumerLoop:
                 for record in records:
                     await self._process(session, record)
         self._on_commit()
-        offsets = {tp: records[-1].offset + 1 for tp, records in batch.items()}
-        try:
-            await self.consumer.commit(offsets)
-        except CommitFailedError:
-            # Rebalanced away: the new owner re-reads and de-duplicates by event_id.
-            log.warning("offset commit failed after a rebalance; duplicates will be skipped")
+        self._pending.update({tp: records[-1].offset + 1 for tp, records in batch.items()})
+        await self._commit_pending()
         metrics.PROCESSING_SECONDS.labels(self._sub.group_id).observe(time.perf_counter() - started)
 
     async def _process(self, session: AsyncSession, record: ConsumerRecord) -> None:
@@ -130,6 +183,7 @@ class ConsumerLoop:
             if (await session.execute(_MARK, {"id": event.event_id})).first() is None:
                 metrics.EVENTS_PROCESSED.labels(topic, event.event_type, "duplicate").inc()
                 return
+            started = time.perf_counter()
             try:
                 async with session.begin_nested():
                     for out_topic, out_event in await handler(session, event):
@@ -137,10 +191,13 @@ class ConsumerLoop:
             except TRANSIENT:
                 raise
             except Exception as exc:
+                if not await _database_answers(session):
+                    raise InfrastructureError(f"database gone while handling {event.event_id}") from exc
                 log.exception("handler failed; dead-lettering", extra=fields(topic=topic))
                 await self._dead_letter(session, topic, record, f"{type(exc).__name__}: {exc}")
                 return
             metrics.EVENTS_PROCESSED.labels(topic, event.event_type, "applied").inc()
+            metrics.EVENT_SECONDS.labels(topic, event.event_type).observe(time.perf_counter() - started)
 
     async def _dead_letter(
         self, session: AsyncSession, topic: str, record: ConsumerRecord, error: str
@@ -158,3 +215,12 @@ class ConsumerLoop:
         await outbox.add_raw(session, topics.dlq(topic), key, record.value or b"", headers)
         metrics.DLQ_MESSAGES.labels(topic).inc()
         metrics.EVENTS_PROCESSED.labels(topic, "unknown", "dead_lettered").inc()
+
+
+async def _database_answers(session: AsyncSession) -> bool:
+    """Asked after a handler failed: a dead connection must not send a good message to the DLQ."""
+    try:
+        await asyncio.wait_for(session.execute(_PING), 5)
+        return True
+    except Exception:
+        return False

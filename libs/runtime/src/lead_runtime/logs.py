@@ -5,6 +5,7 @@ import contextvars
 import json
 import logging
 import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -32,10 +33,38 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(doc, default=str)
 
 
+class RepeatFilter(logging.Filter):
+    """The Kafka client logs the same error hundreds of times a second while a broker is away:
+    let one of each through per `seconds`, and say how many were held back."""
+
+    def __init__(self, prefixes: tuple[str, ...] = ("aiokafka", "kafka"), seconds: float = 10.0) -> None:
+        super().__init__()
+        self._prefixes = prefixes
+        self._seconds = seconds
+        self._seen: dict[tuple[str, str], tuple[float, int]] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith(self._prefixes):
+            return True
+        key = (record.name, str(record.msg))
+        now = time.monotonic()
+        last, held = self._seen.get(key, (0.0, 0))
+        if now - last < self._seconds:
+            self._seen[key] = (last, held + 1)
+            return False
+        if len(self._seen) > 1000:
+            self._seen.clear()
+        self._seen[key] = (now, 0)
+        if held:
+            record.fields = {**getattr(record, "fields", {}), "repeats_suppressed": held}
+        return True
+
+
 def configure_logging(service: str, level: str = "INFO") -> None:
     _service.set(service)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
+    handler.addFilter(RepeatFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -24,6 +24,7 @@ from . import metrics
 from .consumer import ConsumerLoop, Subscription
 from .db import make_engine, make_sessionmaker
 from .kafka import KafkaEventPublisher, make_producer
+from .lag_monitor import LagMonitor
 from .outbox import OutboxRelay
 from .problems import install_problem_handlers, problem_response
 from .settings import DatabaseSettings, ServiceSettings
@@ -55,6 +56,7 @@ class Runtime:
     parts: ServiceParts = field(default_factory=ServiceParts)
     tasks: list[asyncio.Task] = field(default_factory=list)
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    lag: LagMonitor | None = None
 
     async def readiness(self) -> dict[str, bool]:
         checks: dict[str, bool] = {}
@@ -65,13 +67,30 @@ class Runtime:
                 checks["database"] = True
             except Exception:
                 checks["database"] = False
-        checks["kafka"] = bool(self.producer.client.cluster.brokers())
+        checks["kafka"] = await self._kafka_answers()
         checks["workers"] = all(not t.done() for t in self.tasks)
-        now = time.monotonic()
-        checks["consumers"] = all(now - c.last_progress < 60 for c in self.consumers)
+        checks["consumers"] = all(self._consumer_progresses(c) for c in self.consumers)
         if self.relay is not None:
             checks["outbox"] = self.relay.healthy
         return checks
+
+    async def _kafka_answers(self) -> bool:
+        # a real metadata round trip: cached broker metadata survives the broker going away
+        try:
+            await asyncio.wait_for(self.producer.client.fetch_all_metadata(), 3)
+            return True
+        except Exception:
+            return False
+
+    def _consumer_progresses(self, loop: ConsumerLoop) -> bool:
+        """Polling recently, and not sitting on waiting messages without committing."""
+        stall = self.settings.stall_seconds
+        if time.monotonic() - loop.last_progress >= stall:
+            return False
+        if self.lag is None or loop.consumer is None:
+            return True
+        group = self.settings.kafka.topic_prefix + loop.group_id
+        return not self.lag.stalled(group, set(loop.consumer.assignment()))
 
 
 Build = Callable[[Runtime], ServiceParts]
@@ -96,6 +115,11 @@ async def start_runtime(
         loop = ConsumerLoop(sub, rt.sessions, settings.kafka, rt.relay.wake, settings.consumer_batch_size)
         rt.consumers.append(loop)
         rt.tasks.append(asyncio.create_task(loop.run(rt.stopping), name=f"consumer-{sub.group_id}"))
+    if rt.consumers:
+        kafka = settings.kafka
+        groups = {kafka.topic_prefix + s.group_id: [kafka.topic(t) for t in s.topics] for s in rt.parts.subscriptions}
+        rt.lag = LagMonitor(kafka.bootstrap_servers, groups, settings.lag_interval_seconds, settings.stall_seconds)
+        rt.tasks.append(asyncio.create_task(rt.lag.run(rt.stopping), name="lag-monitor"))
     for worker in rt.parts.workers:
         rt.tasks.append(asyncio.create_task(worker(rt.stopping), name=getattr(worker, "__name__", "worker")))
     return rt
@@ -137,7 +161,10 @@ def _health_router() -> APIRouter:
     async def readyz(rt: RuntimeDep) -> JSONResponse:
         checks = await rt.readiness()
         ready = all(checks.values())
-        return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+        body = {"ready": ready, "checks": checks}
+        if rt.lag is not None:
+            body["consumer_groups"] = rt.lag.statuses()
+        return JSONResponse(body, status_code=200 if ready else 503)
 
     @router.get("/metrics")
     async def prometheus() -> Response:

@@ -43,3 +43,7 @@ class ServiceSettings(BaseSettings):
     http: HttpSettings
     config_dir: Path = Field(default_factory=default_config_dir)
     consumer_batch_size: int = 200
+    # how often consumer lag is sampled for /metrics, and how long a consumer may sit on waiting
+    # messages without committing before it counts as stalled (not ready)
+    lag_interval_seconds: float = Field(15.0, gt=0)
+    stall_seconds: float = Field(60.0, gt=0)
