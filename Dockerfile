@@ -14,10 +14,10 @@ COPY config/ config/
 
 # one pip run, so the services resolve lead-events / lead-runtime from the local copies
 RUN pip install --no-cache-dir ./libs/events ./libs/runtime \
-        ./services/ingest ./services/scoring ./services/nurture ./services/handoff
+        ./services/ingest ./services/scoring ./services/nurture ./services/handoff ./services/reporting
 
 RUN useradd --system --uid 10001 --home-dir /app --no-create-home leadflow
 USER leadflow
 
-EXPOSE 8001 8002 8003 8004
+EXPOSE 8001 8002 8003 8004 8005
 CMD ["python", "-m", "ingest", "serve"]

@@ -20,12 +20,18 @@ async def test_dashboard_shows_the_api_figures_with_charts(stack, tmp_path):
         for body in touchpoints():
             assert (await client.post(f"{stack.url('ingest')}/v1/touchpoints", json=body)).status_code == 202
 
-        async def settled():
-            f = (await client.get(f"{stack.url('reporting')}/v1/reports/funnel")).json()["overall"]
-            # demo: Anna, Jürgen and Claudia become sales-ready; Max and Petra are disqualified
-            return f if f["reached_in_period"]["sales_ready"] == 3 and f["disqualified"]["count"] == 2 else None
+        previous: dict = {}
 
-        funnel = await eventually(settled, timeout=60)
+        async def settled():
+            # demo: 8 people; Max and Petra disqualified; 5 reach marketing lead, 3 of them sales-ready
+            f = (await client.get(f"{stack.url('reporting')}/v1/reports/funnel")).json()["overall"]
+            reached = f["reached_in_period"]
+            done = (reached["prospect"], reached["marketing_lead"], reached["sales_ready"], f["disqualified"]["count"]) == (6, 5, 3, 2)
+            stable = f == previous.get("last")  # the same figures twice in a row: nothing more arriving
+            previous["last"] = f
+            return f if done and stable else None
+
+        funnel = await eventually(settled, timeout=60, interval=1.0)
 
     dom = rendered_dom(stack.url("reporting") + "/")
     shown = dict(re.findall(r'data-metric="([^"]+)"[^>]*>([^<]*)<', dom))

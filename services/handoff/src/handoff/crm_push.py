@@ -8,12 +8,14 @@ that at-least-once delivery produces (a retry after a timeout, a crash between p
 import asyncio
 import logging
 import random
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 
 import httpx
 from lead_events import HandoffData
+from lead_runtime import metrics
 from lead_runtime.logs import fields
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -93,7 +95,9 @@ class CrmPush:
 
     async def _push_one(self, handoff: Handoff) -> None:
         body = self._map(handoff.lead_id, HandoffData.model_validate(handoff.payload))
+        started = time.perf_counter()
         result: PushResult = await self._client.push(handoff.handoff_id, body)
+        _count(result, time.perf_counter() - started, handoff)
         at = self._clock()
         attempt = handoff.attempts + 1
         self._breaker = record(self._breaker, is_retryable(result.status_code), at, self._breaker_policy)
@@ -124,6 +128,15 @@ class CrmPush:
                 status=step.status,
                 next_attempt_at=step.next_attempt_at,
             )
+
+
+def _count(result: PushResult, seconds: float, handoff: Handoff) -> None:
+    code = result.status_code
+    outcome = ("timeout" if code is None else "delivered" if 200 <= code < 300
+               else "failed" if is_retryable(code) else "rejected")
+    metrics.record_crm_delivery(outcome, seconds)
+    if outcome == "delivered":
+        metrics.record_handoff_latency(handoff.handed_at)  # from the handoff's record to the CRM's acceptance
 
 
 def make_http_client() -> httpx.AsyncClient:
