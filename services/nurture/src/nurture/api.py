@@ -18,7 +18,9 @@ router = APIRouter(prefix="/v1", tags=["nurture"])
 class ConsentView(BaseModel):
     email_marketing: bool | None = Field(description="True, false, or null when unknown.")
     stated_at: datetime | None = None
-    unsubscribed_at: datetime | None = None
+    unsubscribed_at: datetime | None = Field(
+        None, description="The last unsubscribe; a later opt-in (stated_at) counts again, once confirmed if required."
+    )
     double_opt_in_at: datetime | None = None
     double_opt_in_required: bool = False
 

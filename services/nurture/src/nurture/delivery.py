@@ -52,7 +52,7 @@ class EmailPush:
         return len(claimed)
 
     async def _push_one(self, delivery: Delivery) -> None:
-        stop = may_deliver(delivery.consent, delivery.unsubscribed_at, paused=False)
+        stop = may_deliver(delivery.consent, delivery.unsubscribed_at, paused=False, queued_at=delivery.queued_at)
         if stop is not None:
             await self._record(delivery, delivery.attempts, CANCELLED, None, None, stop)
             return

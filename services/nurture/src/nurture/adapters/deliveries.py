@@ -17,6 +17,7 @@ class Delivery:
     attempts: int
     consent: bool | None
     unsubscribed_at: datetime | None
+    queued_at: datetime | None = None
 
 
 class SqlDeliveries:
@@ -28,7 +29,7 @@ class SqlDeliveries:
         after the lease, and the Idempotency-Key lets the email system drop the duplicate."""
         d, lead = nurture_deliveries.c, nurture_leads.c
         query = (
-            select(d.step_id, d.lead_id, d.body, d.attempts, lead.consent, lead.unsubscribed_at)
+            select(d.step_id, d.lead_id, d.body, d.attempts, d.created_at, lead.consent, lead.unsubscribed_at)
             .join(nurture_leads, nurture_leads.c.lead_id == d.lead_id, isouter=True)
             .where(d.status == "pending", d.next_attempt_at <= now)
             .order_by(d.next_attempt_at)
@@ -41,7 +42,10 @@ class SqlDeliveries:
             await self._session.execute(
                 update(nurture_deliveries).where(d.step_id.in_(ids)).values(next_attempt_at=lease_until)
             )
-        return [Delivery(r.step_id, r.lead_id, r.body, r.attempts, r.consent, r.unsubscribed_at) for r in rows]
+        return [
+            Delivery(r.step_id, r.lead_id, r.body, r.attempts, r.consent, r.unsubscribed_at, r.created_at)
+            for r in rows
+        ]
 
     async def record(
         self, step_id: str, *, attempts: int, status: str, next_attempt_at: datetime | None,

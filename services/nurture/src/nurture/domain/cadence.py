@@ -141,7 +141,7 @@ def _gate(lead: LeadState, catalogue: Catalogue) -> NothingDue | None:
             Blocker.HANDED_OFF,
             f"Handed to sales (stage {lead.stage.value}): nurturing resumes only if sales return the lead.",
         )
-    if lead.consent is False and lead.unsubscribed_at is not None:
+    if lead.consent is False and _unsubscribed_last(lead):
         return NothingDue(
             Blocker.UNSUBSCRIBED, f"Unsubscribed on {when(lead.unsubscribed_at)}: no marketing email since."
         )
@@ -159,6 +159,12 @@ def _gate(lead: LeadState, catalogue: Catalogue) -> NothingDue | None:
     if not lead.email:
         return NothingDue(Blocker.NO_EMAIL, "No email address known for the lead.")
     return None
+
+
+def _unsubscribed_last(lead: LeadState) -> bool:
+    """The refusal we hold is the last unsubscribe (not a later plain decline)."""
+    at = lead.unsubscribed_at
+    return at is not None and (lead.consent_at is None or at >= lead.consent_at)
 
 
 def has_double_opt_in(lead: LeadState) -> bool:

@@ -28,11 +28,15 @@ def after_attempt(
     return AfterAttempt(PENDING, now + timedelta(seconds=min(wait, cap)))
 
 
-def may_deliver(consent: bool | None, unsubscribed_at: datetime | None, paused: bool) -> str | None:
+def may_deliver(
+    consent: bool | None, unsubscribed_at: datetime | None, paused: bool, queued_at: datetime | None = None
+) -> str | None:
     """Why a queued push must not go out any more, or None. An unsubscribe stops everything
-    from that moment, including steps chosen before it."""
+    from that moment, including steps chosen before it; `unsubscribed_at` is the last unsubscribe,
+    so one before the step was queued (followed by a new opt-in) does not stop it."""
     if paused:
         return None  # held, not cancelled: it goes out when nurturing resumes
-    if consent is False or unsubscribed_at is not None:
+    after_queued = unsubscribed_at is not None and (queued_at is None or unsubscribed_at >= queued_at)
+    if consent is False or after_queued:
         return "the lead unsubscribed or withdrew consent after the step was chosen"
     return None

@@ -98,9 +98,10 @@ def apply_touchpoint(
             lead, consent=False, consent_at=occurred_at, unsubscribed_at=occurred_at, double_opt_in_at=None
         )
     if consent is not None and is_newer:
-        unsubscribed_at = lead.unsubscribed_at if consent is False else None  # a new opt-in
+        # A new opt-in keeps `unsubscribed_at` (the last unsubscribe): a confirmation older than it,
+        # e.g. on a stale snapshot arriving later, must not confirm the new opt-in.
         lead = _with_double_opt_in(lead, double_opt_in_at)
-        return replace(lead, consent=consent, consent_at=occurred_at, unsubscribed_at=unsubscribed_at)
+        return replace(lead, consent=consent, consent_at=occurred_at)
     return _with_double_opt_in(lead, double_opt_in_at)
 
 
