@@ -1,6 +1,6 @@
 """The consume-process-commit loop, written once.
 
-Per batch: one database transaction; each message in a savepoint; de-duplication by
+Per batch: one database transaction per partition number (concurrently); each message in a savepoint; de-duplication by
 `event_id` in `processed_events`; what a handler publishes goes to the outbox in the same
 transaction; a message that cannot be decoded or whose handler fails goes to `<topic>.dlq`
 (through the outbox, so it is as durable as the rest). Offsets are committed only after the
@@ -9,8 +9,10 @@ database commit. Infrastructure failures (database or broker down) re-run the ba
 
 import asyncio
 import contextlib
+import heapq
 import logging
 import time
+from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -155,15 +157,26 @@ class ConsumerLoop:
             delay = min(delay * 2, 10)
 
     async def _process_batch(self, batch: dict[TopicPartition, list[ConsumerRecord]]) -> None:
+        """Records are grouped by partition number across topics: the same key lands on the same
+        number in every topic (same partitioner, same partition count), so one lead's events stay
+        in one group, in order, while groups run concurrently, each in one transaction."""
         started = time.perf_counter()
-        async with self._sessions() as session, session.begin():
-            for records in batch.values():
-                for record in records:
-                    await self._process(session, record)
+        groups: dict[int, list[list[ConsumerRecord]]] = defaultdict(list)
+        for tp, records in batch.items():
+            groups[tp.partition].append(records)
+        results = await asyncio.gather(*(self._process_group(g) for g in groups.values()), return_exceptions=True)
+        if failed := next((r for r in results if isinstance(r, BaseException)), None):
+            raise failed  # the whole batch again; what did commit is skipped as a duplicate
         self._on_commit()
         self._pending.update({tp: records[-1].offset + 1 for tp, records in batch.items()})
         await self._commit_pending()
         metrics.PROCESSING_SECONDS.labels(self._sub.group_id).observe(time.perf_counter() - started)
+
+    async def _process_group(self, per_topic: list[list[ConsumerRecord]]) -> None:
+        # heapq.merge keeps each partition's own order and interleaves topics by timestamp
+        async with self._sessions() as session, session.begin():
+            for record in heapq.merge(*per_topic, key=lambda r: r.timestamp):
+                await self._process(session, record)
 
     async def _process(self, session: AsyncSession, record: ConsumerRecord) -> None:
         topic = self._unprefix[record.topic]
