@@ -71,3 +71,14 @@ def test_small_company_with_small_revenue_does_not_qualify():
     fit = assess_fit(a_lead(employees=None, annual_revenue_eur=3_000_000), sample_policy())
     assert not fit.qualifies
     assert "EUR 50,000,000 revenue" in fit.lines[0].detail
+
+
+def test_whatever_else_the_agreement_excludes_disqualifies():
+    fit = assess_fit(a_lead(job_title="Wiederverkäufer Industriebedarf"), sample_policy())
+    assert fit.exclusion == "reseller: excluded by the agreement"
+    assert assess_fit(a_lead(industry="public_administration"), sample_policy()).exclusion.startswith("public_sector")
+
+
+def test_persona_brings_its_authority_level():
+    assert assess_fit(a_lead(), sample_policy()).authority == "decision_maker"
+    assert assess_fit(a_lead(job_title="Geschäftsführerin"), sample_policy()).authority == "executive"

@@ -53,3 +53,18 @@ def test_change_words_for_the_shadow_report():
     assert classify_change("prospect", "marketing_lead") == "would become marketing lead"
     assert classify_change("marketing_lead", "prospect") == "would drop out"
     assert classify_change("prospect", "disqualified") == "would be disqualified"
+
+
+@given(st.lists(st.sampled_from(["webinar_attended", "pricing_viewed", "whitepaper_downloaded"]), min_size=1, max_size=8),
+       st.lists(st.integers(0, 7), max_size=8))
+def test_a_replayed_touchpoint_is_a_no_op(types, repeats):
+    journey = _journey(*types)
+    replayed = journey + [journey[i % len(journey)] for i in repeats]
+    later = NOW + timedelta(days=1)
+    assert replay(replayed, sample_policy(), later) == replay(journey, sample_policy(), later)
+
+
+@given(st.integers(0, 400))
+def test_page_views_alone_never_make_a_lead_sales_ready(visits):
+    journey = [Recorded(an_activity("page_visited", NOW + timedelta(hours=6 * i), f"v{i}"), a_lead()) for i in range(visits)]
+    assert replay(journey, sample_policy(), NOW + timedelta(hours=6 * visits)).stage != "sales_ready"

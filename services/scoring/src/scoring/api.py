@@ -25,6 +25,7 @@ async def _view(repo: SqlLeadScores, lead: LeadState, rt: RuntimeDep) -> dict:
         "email": lead.profile.email,
         "stage": lead.stage,
         "persona": score.fit.persona,
+        "authority": score.fit.authority,
         "fit_score": score.fit.score,
         "fit_grade": score.fit.grade,
         "engagement_score": score.engagement,

@@ -60,6 +60,7 @@ class FitAssessment:
     qualifies: bool
     lines: tuple[ScoreLine, ...]
     exclusion: str | None = None  # why the lead is disqualified, if it is
+    authority: str | None = None  # the persona's authority level: decision_maker, executive, ...
 
 
 @dataclass(frozen=True)

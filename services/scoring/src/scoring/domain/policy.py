@@ -46,11 +46,21 @@ class Fit(_Strict):
     grades: dict[str, float]
 
 
+class OtherExclusion(_Strict):
+    """Whatever else the agreement excludes, e.g. public authorities or resellers."""
+
+    reason: str = Field(min_length=1)
+    domains: list[str] = []
+    title_markers: list[str] = []
+    industries: list[str] = []
+
+
 class Exclusions(_Strict):
     competitor_domains: list[str] = []
     consultant_domains: list[str] = []
     consultant_title_markers: list[str] = []
     student_title_markers: list[str] = []
+    other: list[OtherExclusion] = []
 
 
 class Cap(_Strict):

@@ -29,9 +29,12 @@ class Replayed:
 
 def replay(touchpoints: list[Recorded], policy: ScoringPolicy, now: datetime, since: datetime | None = None) -> Replayed:
     """Touchpoints in the order they happened, each decided as if live, then decay to `now`."""
-    profile, ledger = LeadProfile(), []
+    profile, ledger, seen = LeadProfile(), [], set()
     stage, reason = "prospect", "No touchpoint yet."
     for tp in touchpoints:
+        if tp.activity.touchpoint_id in seen:
+            continue  # a touchpoint counts once, however often it was stored or sent
+        seen.add(tp.activity.touchpoint_id)
         profile = profile.merged(tp.profile)
         ledger += behaviour_lines(tp.activity, ledger, policy)
         score = score_lead(profile, ledger, tp.activity.occurred_at, policy, since)

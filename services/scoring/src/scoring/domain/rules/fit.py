@@ -21,6 +21,10 @@ def find_exclusion(profile: LeadProfile, rules: Exclusions) -> str | None:
         return f"consultant: job title '{profile.job_title}' contains '{marker}'"
     if marker := next((m for m in rules.student_title_markers if m in title), None):
         return f"student: job title '{profile.job_title}' contains '{marker}'"
+    industry = (profile.industry or "").lower()
+    for other in rules.other:
+        if domains & set(other.domains) or any(m in title for m in other.title_markers) or industry in other.industries:
+            return f"{other.reason}: excluded by the agreement"
     return None
 
 
@@ -81,6 +85,7 @@ def assess_fit(profile: LeadProfile, policy: ScoringPolicy) -> FitAssessment:
         score=score,
         grade=grade,
         persona=persona.name if persona else None,
+        authority=persona.authority if persona else None,
         qualifies=qualifies and exclusion is None,
         lines=tuple(lines),
         exclusion=exclusion,
