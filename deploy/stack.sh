@@ -22,10 +22,10 @@ CRM_SANDBOX_PORT="${LEADFLOW_CRM_SANDBOX_PORT:-9100}"
 USE_SANDBOX=$([[ -z ${HANDOFF_CRM__URL:-} ]] && echo 1 || echo 0)
 PG_DATA="$RUN/pg/data"
 PG_SOCK="$RUN/pg/sock"
-PG_DATABASES=(leadflow_scoring leadflow_nurture leadflow_handoff)
-SERVICES=(ingest scoring nurture handoff)
-declare -A DEFAULT_PORT=([ingest]=8001 [scoring]=8002 [nurture]=8003 [handoff]=8004)
-declare -A DATABASE=([scoring]=leadflow_scoring [nurture]=leadflow_nurture [handoff]=leadflow_handoff)
+PG_DATABASES=(leadflow_ingest leadflow_scoring leadflow_nurture leadflow_handoff leadflow_reporting)
+SERVICES=(ingest scoring nurture handoff reporting)
+declare -A DEFAULT_PORT=([ingest]=8001 [scoring]=8002 [nurture]=8003 [handoff]=8004 [reporting]=8005)
+declare -A DATABASE=([ingest]=leadflow_ingest [scoring]=leadflow_scoring [nurture]=leadflow_nurture [handoff]=leadflow_handoff [reporting]=leadflow_reporting)
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -195,6 +195,8 @@ kafka_up() {
       -t "$(kafka_java kafka.tools.StorageTool random-uuid)" >/dev/null
   fi
   say "starting Kafka on 127.0.0.1:$KAFKA_PORT"
+  # one open file per partition segment: a broker that tests create many topics on needs many
+  ulimit -n 1000000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
   start_bg "$PIDS/kafka.pid" "$LOGS/kafka.out" java -Xms256m -Xmx768m -cp "$KAFKA_LIBS/*" \
     -Dlog4j.configuration="file:$RUN/kafka/log4j.properties" kafka.Kafka "$RUN/kafka/server.properties"
   wait_for kafka $((SECONDS + 60)) "$(<"$PIDS/kafka.pid")" "$LOGS/kafka.log" kafka_answers
@@ -293,7 +295,7 @@ services_up() {
   eval "$(print_env)"
   say "creating topics and running migrations"
   "$PYTHON" -m lead_runtime.topics create || die "could not create the Kafka topics (see above)"
-  for svc in scoring nurture handoff; do
+  for svc in "${SERVICES[@]}"; do
     "$PYTHON" -m "$svc" migrate || die "migrating the $svc database failed (see above)"
   done
   if uses_sandbox && ! sandbox_pid >/dev/null; then

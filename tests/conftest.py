@@ -8,7 +8,7 @@ import asyncpg
 import pytest
 from lead_runtime.migrate import upgrade
 from lead_runtime.settings import DatabaseSettings, KafkaSettings
-from lead_runtime.topics import create_topics
+from lead_runtime.topics import create_topics, delete_topics
 
 from tests.infra import Infra, acquire
 
@@ -22,11 +22,13 @@ def infra() -> Infra:
 
 
 @pytest.fixture
-async def kafka_settings(infra: Infra) -> KafkaSettings:
-    """Every test gets its own topic prefix, so tests share the broker without seeing each other."""
+async def kafka_settings(infra: Infra) -> AsyncIterator[KafkaSettings]:
+    """Every test gets its own topic prefix, so tests share the broker without seeing each other;
+    the topics go afterwards, so a long-lived broker does not pile up partitions."""
     settings = KafkaSettings(bootstrap_servers=infra.kafka_bootstrap, topic_prefix=f"t{uuid.uuid4().hex[:10]}.")
     await create_topics(settings, partitions=3)
-    return settings
+    yield settings
+    await delete_topics(settings)
 
 
 @pytest.fixture(scope="session")

@@ -21,12 +21,13 @@ from tests.stubs.crm import CrmStub
 
 ROOT = Path(__file__).resolve().parent.parent
 LOGS = ROOT / ".run" / "logs" / "bench"
-DATABASES = ("scoring", "nurture", "handoff")  # ingest has none
+DATABASES = ("ingest", "scoring", "nurture", "handoff", "reporting")
 # Consumer groups of the services (without the prefix) and the topics each reads.
 GROUPS = {
     "scoring": ("touchpoints", "lead.lifecycle"),
     "nurture": ("lead.lifecycle", "touchpoints"),
     "handoff": ("lead.lifecycle", "crm.feedback"),
+    "reporting": ("lead.lifecycle", "touchpoints", "handoff.leads", "crm.feedback"),
 }
 
 

@@ -19,7 +19,9 @@ def _url(service: str, default_port: int) -> str:
     return f"http://127.0.0.1:{os.environ.get(f'{service.upper()}_HTTP__PORT', default_port)}"
 
 
-INGEST, SCORING, NURTURE, HANDOFF = (_url("ingest", 8001), _url("scoring", 8002), _url("nurture", 8003), _url("handoff", 8004))
+INGEST, SCORING, NURTURE, HANDOFF, REPORTING = (
+    _url("ingest", 8001), _url("scoring", 8002), _url("nurture", 8003), _url("handoff", 8004), _url("reporting", 8005)
+)
 CRM = f"http://127.0.0.1:{os.environ.get('LEADFLOW_CRM_SANDBOX_PORT', 9100)}/leads"
 FEEDBACK = [("anna", "accepted", None), ("juergen", "rejected", "not_ready")]
 
@@ -112,6 +114,26 @@ def report(client: httpx.Client) -> None:
         print(f"    {_name(who)}: {last}; {nothing or _next(info)}")
     crm = client.get(CRM).json()
     print(f"\nCRM sandbox ({CRM}) holds {len(crm['leads'])} lead(s) from {crm['requests']} push request(s)")
+    funnel = wait_for_report(client)
+    conv = funnel["conversion"]
+    print("\nFunnel (reporting, from the events; last 30 days)")
+    print("    reached: " + ", ".join(f"{s} {n}" for s, n in funnel["reached_in_period"].items()))
+    print(f"    marketing lead -> sales-ready {_pct(conv['marketing_lead->sales_ready']['rate'])}, "
+          f"recycled {funnel['recycled']['count']}, disqualified {funnel['disqualified']['count']} {funnel['disqualified']['reasons']}")
+
+
+def wait_for_report(client: httpx.Client, timeout: float = 30) -> dict:
+    """Reporting reads the topics on its own; give it a moment to catch up with the journeys."""
+    deadline = time.monotonic() + timeout
+    while True:
+        funnel = client.get(f"{REPORTING}/v1/reports/funnel").json()["overall"]
+        if funnel["recycled"]["count"] >= 1 and funnel["disqualified"]["count"] >= 2 or time.monotonic() > deadline:
+            return funnel
+        time.sleep(0.5)
+
+
+def _pct(rate: float | None) -> str:
+    return "n/a" if rate is None else f"{rate * 100:.0f} %"
 
 
 def _name(who: str) -> str:
@@ -135,6 +157,7 @@ def main() -> None:
         f"    {SCORING}/v1/leads?stage=sales_ready       leads by stage, with explanations\n"
         f"    {HANDOFF}/v1/handoffs/<lead_id>            handoffs, delivery attempts, SLA\n"
         f"    {NURTURE}/v1/leads/<lead_id>/nurture       nurture track and next step\n"
+        f"    {REPORTING}/                                    the funnel dashboard (CSV: /v1/reports/funnel?format=csv)\n"
         f"    {INGEST}/docs                              post your own touchpoints\n"
         "    .run/logs/                                      JSON logs of every process\n"
         "Stop everything with: make down"

@@ -16,8 +16,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 STACK = ROOT / "deploy" / "stack.sh"
-SERVICES = ["ingest", "scoring", "nurture", "handoff"]
-DB_SERVICES = ["scoring", "nurture", "handoff"]
+SERVICES = ["ingest", "scoring", "nurture", "handoff", "reporting"]
+DB_SERVICES = ["ingest", "scoring", "nurture", "handoff", "reporting"]
 # variable families stack.sh reads; unset so the test sees its defaults, not the developer's shell
 _OVERRIDABLE = ("LEADFLOW_", "INGEST_", "SCORING_", "NURTURE_", "HANDOFF_")
 
@@ -113,7 +113,7 @@ def test_the_four_services_publish_the_http_ports_stack_sh_uses(compose, stack_e
         service = compose["services"][svc]
         assert service["ports"] == [f"{port}:{port}"], svc
         assert _env(service)[f"{svc.upper()}_HTTP__PORT"] == port, svc
-    assert [stack_env[f"{s.upper()}_HTTP__PORT"] for s in SERVICES] == ["8001", "8002", "8003", "8004"]
+    assert [stack_env[f"{s.upper()}_HTTP__PORT"] for s in SERVICES] == ["8001", "8002", "8003", "8004", "8005"]
 
 
 def test_each_service_gets_the_same_variable_names_as_from_stack_sh(compose, stack_env):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from lead_runtime.settings import KafkaSettings
-from lead_runtime.topics import create_topics
+from lead_runtime.topics import create_topics, delete_topics
 
 from tests.infra import Infra
 from tests.processes import SERVICES, ServiceProcess, free_port, service_env
@@ -23,6 +23,8 @@ def quick_agreement(target: Path) -> Path:
     shutil.copytree(ROOT / "config", target, dirs_exist_ok=True)
     nurture = yaml.safe_load((target / "nurture.yaml").read_text())
     nurture["contact_limits"] = {"max_steps_per_week": 14, "min_gap_hours": 0}
+    nurture["consent"] = {"double_opt_in": "not_required"}  # test touchpoints carry no confirmation
+    nurture.pop("quiet_hours", None)  # a journey must not wait for the morning
     (target / "nurture.yaml").write_text(yaml.safe_dump(nurture, allow_unicode=True))
     return target
 
@@ -52,7 +54,7 @@ async def stack(infra: Infra, fresh_database, tmp_path_factory):
     }
     services = {}
     for name in SERVICES:
-        db = (await fresh_database(name)).url.get_secret_value() if name != "ingest" else None
+        db = (await fresh_database(name)).url.get_secret_value()
         port = free_port()
         env = service_env(name, infra.kafka_bootstrap, kafka.topic_prefix, port, db, extra)
         services[name] = ServiceProcess(name, env, port, LOGS / f"{kafka.topic_prefix}{name}.log")
@@ -66,3 +68,4 @@ async def stack(infra: Infra, fresh_database, tmp_path_factory):
         for process in services.values():
             process.stop()
         crm.stop()
+        await delete_topics(kafka)

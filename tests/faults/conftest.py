@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from lead_runtime.settings import KafkaSettings
-from lead_runtime.topics import create_topics
+from lead_runtime.topics import create_topics, delete_topics
 
 from tests.e2e.conftest import Stack, quick_agreement
 from tests.infra import Infra
@@ -39,7 +39,7 @@ async def build_stack(kafka_bootstrap: str, database_for, config_dir: Path, crm:
     extra = drill_env(crm, config_dir)
     services = {}
     for name in SERVICES:
-        db = (await database_for(name)).url.get_secret_value() if name != "ingest" else None
+        db = (await database_for(name)).url.get_secret_value()
         port = free_port()
         env = service_env(name, kafka_bootstrap, kafka.topic_prefix, port, db, extra)
         services[name] = ServiceProcess(name, env, port, LOGS / f"{kafka.topic_prefix}{name}.log")
@@ -69,3 +69,4 @@ async def drill_stack(infra: Infra, fresh_database, tmp_path_factory):
     finally:
         stop_all(stack)
         crm.stop()
+        await delete_topics(stack.kafka)

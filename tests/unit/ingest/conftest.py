@@ -3,7 +3,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from .fakes import FakePublisher, client_for
+from .fakes import FakeDeliveries, FakePublisher, MovableClock, client_for
 
 
 @pytest.fixture
@@ -12,6 +12,16 @@ def publisher() -> FakePublisher:
 
 
 @pytest.fixture
-async def client(publisher: FakePublisher) -> AsyncIterator[httpx.AsyncClient]:
-    async with client_for(publisher, publish_timeout_seconds=0.5) as c:
+def deliveries() -> FakeDeliveries:
+    return FakeDeliveries()
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock()
+
+
+@pytest.fixture
+async def client(publisher: FakePublisher, deliveries: FakeDeliveries, clock: MovableClock) -> AsyncIterator[httpx.AsyncClient]:
+    async with client_for(publisher, deliveries, clock, publish_timeout_seconds=0.5) as c:
         yield c

@@ -181,7 +181,11 @@ def create_app(
     build: Build,
     routers: list[APIRouter],
     run_background: bool = True,
+    own_body_limit: tuple[str, ...] = (),
 ) -> FastAPI:
+    """`own_body_limit`: path prefixes whose routes read the body themselves and refuse an
+    oversized one their own way (ingest keeps what it refuses); others get a plain 413."""
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.runtime = await start_runtime(name, settings, database, build, run_background)
@@ -199,7 +203,7 @@ def create_app(
     async def _limits_and_metrics(request: Request, call_next: Callable) -> Response:
         length = request.headers.get("content-length", "")
         limit = settings.http.max_body_bytes
-        if length.isdigit() and int(length) > limit and not request.url.path.startswith("/v1/touchpoints"):
+        if length.isdigit() and int(length) > limit and not request.url.path.startswith(own_body_limit):
             return problem_response(413, "Body too large", f"The body exceeds {limit} bytes.")
         response = await call_next(request)
         route = request.scope.get("route")

@@ -24,6 +24,20 @@ async def create_topics(kafka: KafkaSettings, partitions: int = 6) -> list[str]:
         await admin.close()
 
 
+async def delete_topics(kafka: KafkaSettings) -> None:
+    """Removes a prefix's topics (tests and benchmarks clean up after themselves)."""
+    if not kafka.topic_prefix:
+        raise ValueError("refusing to delete the unprefixed production topics")
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka.bootstrap_servers)
+    await admin.start()
+    try:
+        ours = [t for t in await admin.list_topics() if t.startswith(kafka.topic_prefix)]
+        if ours:
+            await admin.delete_topics(ours)
+    finally:
+        await admin.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("command", choices=["create"])

@@ -1,1 +1,1 @@
-"""leadflow ingest: touchpoints in over HTTP, out to Kafka (`touchpoints` or `touchpoints.rejected`)."""
+"""leadflow ingest: touchpoints and webhooks in over HTTP, out to Kafka (`touchpoints` or `touchpoints.rejected`)."""

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 from starlette.requests import ClientDisconnect
 
+from .domain.limits import InFlight
 from .domain.model import ReceivedBody
 from .domain.rejection import KEPT_BODY_BYTES
 from .handlers import Accepted, PublishFailed, Refused, record_touchpoints
@@ -73,7 +74,7 @@ def _ref(name: str, media: str = "application/json") -> dict:
     return {"content": {media: {"schema": {"$ref": f"#/components/schemas/{name}"}}}}
 
 
-def _problem(description: str) -> dict:
+def problem_doc(description: str) -> dict:
     return {"description": description, **_ref("ProblemDocument", PROBLEM)}
 
 
@@ -94,21 +95,24 @@ REQUEST_BODY = {
 }
 RESPONSES: dict[int | str, dict[str, Any]] = {
     202: {"description": "Published to Kafka (acknowledged by the broker).", **_ref("TouchpointsAccepted")},
-    400: _problem("Not JSON, or not UTF-8. Kept in touchpoints.rejected."),
-    413: _problem("Body (or one touchpoint) too large. The first 64 KiB are kept in touchpoints.rejected."),
-    415: _problem("Not application/json, or compressed. Kept in touchpoints.rejected."),
-    422: _problem(
+    400: problem_doc("Not JSON, or not UTF-8. Kept in touchpoints.rejected."),
+    413: problem_doc("Body (or one touchpoint) too large. The first 64 KiB are kept in touchpoints.rejected."),
+    415: problem_doc("Not application/json, or compressed. Kept in touchpoints.rejected."),
+    422: problem_doc(
         "Valid JSON, invalid touchpoint(s); `errors` names each field (with the index in a batch). "
         "A batch is all-or-nothing: nothing from it was published. Kept in touchpoints.rejected."
     ),
     503: {
-        **_problem("Kafka did not acknowledge in time; retry after Retry-After seconds (nothing was refused)."),
+        **problem_doc(
+            "Kafka did not acknowledge in time, or ingest is at its limit of requests in flight;"
+            " retry after Retry-After seconds (nothing was refused)."
+        ),
         "headers": {"Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "integer"}}},
     },
 }
 
 
-def _unavailable(exc: PublishFailed, retry_after: int) -> Response:
+def unavailable_response(exc: PublishFailed, retry_after: int) -> Response:
     TOUCHPOINTS.labels("unavailable").inc()
     log.warning("kafka unavailable", extra={"fields": {"error": str(exc)}})
     detail = f"Kafka did not acknowledge in time. Send the same request again in {retry_after} s; resending is safe."
@@ -117,7 +121,15 @@ def _unavailable(exc: PublishFailed, retry_after: int) -> Response:
     return response
 
 
-def _answer(outcome: Accepted | Refused) -> Response:
+def overloaded(retry_after: int) -> Response:
+    TOUCHPOINTS.labels("overloaded").inc()
+    detail = f"Ingest is at its limit of requests in flight. Send the same request again in {retry_after} s."
+    response = problem_response(503, "Overloaded", detail)
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def answer_response(outcome: Accepted | Refused) -> Response:
     if isinstance(outcome, Accepted):
         TOUCHPOINTS.labels("accepted").inc(len(outcome.events))
         doc = TouchpointsAccepted(
@@ -135,7 +147,7 @@ def _answer(outcome: Accepted | Refused) -> Response:
     return problem_response(refusal.status, refusal.title, refusal.reason, **extra)
 
 
-def make_router(settings: Settings) -> APIRouter:
+def make_router(settings: Settings, in_flight: InFlight) -> APIRouter:
     router = APIRouter(tags=["touchpoints"])
     limit = settings.http.max_body_bytes
 
@@ -144,29 +156,32 @@ def make_router(settings: Settings) -> APIRouter:
         summary="Record one touchpoint, or a batch of 1 to 500",
     )
     async def post_touchpoints(request: Request, publisher: PublisherDep) -> Response:
+        if not in_flight.try_enter():
+            return overloaded(settings.retry_after_seconds)
         try:
             body = await read_body(request, limit)
-        except ClientDisconnect:  # the sender is gone and will retry; there is no one to answer
-            return problem_response(400, "Body incomplete", "The client disconnected while sending the body.")
-        try:
             outcome = await record_touchpoints(
                 publisher, body, max_bytes=limit, now=datetime.now(UTC), timeout=settings.publish_timeout_seconds
             )
+        except ClientDisconnect:  # the sender is gone and will retry; there is no one to answer
+            return problem_response(400, "Body incomplete", "The client disconnected while sending the body.")
         except PublishFailed as exc:
-            return _unavailable(exc, settings.retry_after_seconds)
-        return _answer(outcome)
+            return unavailable_response(exc, settings.retry_after_seconds)
+        finally:
+            in_flight.leave()
+        return answer_response(outcome)
 
     return router
 
 
-def install_openapi(app: FastAPI) -> None:
+def install_openapi(app: FastAPI, extra_models: list[type[BaseModel]] = ()) -> None:
     """Adds the touchpoint and answer schemas that REQUEST_BODY and RESPONSES refer to."""
     original = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = original()
-            models = [TouchpointIn, TouchpointBatchIn, TouchpointsAccepted, ProblemDocument]
+            models = [TouchpointIn, TouchpointBatchIn, TouchpointsAccepted, ProblemDocument, *extra_models]
             _, defs = models_json_schema(
                 [(m, "validation") for m in models], ref_template="#/components/schemas/{model}"
             )

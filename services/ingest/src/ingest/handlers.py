@@ -12,7 +12,7 @@ from pydantic_core import PydanticSerializationError
 from .domain.model import ReceivedBody, Refusal
 from .domain.normalise import recorded_event
 from .domain.rejection import rejected_event
-from .intake import BATCH_NOTE, parse_body
+from .intake import BATCH_NOTE, Parsed, parse_body
 from .ports import EventPublisher
 
 # Below the producer's max_request_size (1 MiB) with room for the record's key and headers.
@@ -58,11 +58,22 @@ def _unpublishable(events: list[TouchpointRecorded]) -> Refusal | None:
     return None
 
 
-async def record_touchpoints(
-    publisher: EventPublisher, body: ReceivedBody, *, max_bytes: int, now: datetime, timeout: float
+async def refuse(
+    publisher: EventPublisher, refusal: Refusal, body: ReceivedBody, *, doc: object, now: datetime, timeout: float,
+    source: str | None = None,
+) -> Refused:
+    """Keeps the refused body on touchpoints.rejected (before anyone is answered)."""
+    rejection_id = str(uuid.uuid4())  # every refusal is its own fact, even of the same body
+    event = rejected_event(refusal, body, doc=doc, rejection_id=rejection_id, now=now, source=source)
+    await publish(publisher, topics.TOUCHPOINTS_REJECTED, [event], timeout)
+    return Refused(refusal, rejection_id)
+
+
+async def accept_or_refuse(
+    publisher: EventPublisher, body: ReceivedBody, parsed: Parsed, *, now: datetime, timeout: float,
+    source: str | None = None,
 ) -> Accepted | Refused:
-    """Publishes the accepted touchpoints, or the rejection; raises PublishFailed if Kafka is away."""
-    parsed = parse_body(body, max_bytes)
+    """Publishes the validated touchpoints, or the rejection; raises PublishFailed if Kafka is away."""
     refusal = parsed.refusal
     if refusal is None:
         events = [recorded_event(tp, now) for tp in parsed.touchpoints]
@@ -70,7 +81,12 @@ async def record_touchpoints(
         if refusal is None:
             await publish(publisher, topics.TOUCHPOINTS, events, timeout)
             return Accepted(events)
-    rejection_id = str(uuid.uuid4())  # every refusal is its own fact, even of the same body
-    event = rejected_event(refusal, body, doc=parsed.doc, rejection_id=rejection_id, now=now)
-    await publish(publisher, topics.TOUCHPOINTS_REJECTED, [event], timeout)
-    return Refused(refusal, rejection_id)
+    return await refuse(publisher, refusal, body, doc=parsed.doc, now=now, timeout=timeout, source=source)
+
+
+async def record_touchpoints(
+    publisher: EventPublisher, body: ReceivedBody, *, max_bytes: int, now: datetime, timeout: float
+) -> Accepted | Refused:
+    """POST /v1/touchpoints: the body is the touchpoints."""
+    parsed = parse_body(body, max_bytes)
+    return await accept_or_refuse(publisher, body, parsed, now=now, timeout=timeout)

@@ -2,6 +2,7 @@
 
 import json
 from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
 from lead_events import TouchpointBatchIn, TouchpointIn
 from lead_runtime.problems import validation_errors
@@ -28,6 +29,10 @@ class Parsed:
 def is_json_type(content_type: str | None) -> bool:
     media = (content_type or "").split(";")[0].strip().lower()
     return media in JSON_TYPES or (media.startswith("application/") and media.endswith("+json"))
+
+
+def is_form_type(content_type: str | None) -> bool:
+    return (content_type or "").split(";")[0].strip().lower() == "application/x-www-form-urlencoded"
 
 
 def _refused(status: int, title: str, reason: str, errors: list[dict] | None = None, doc: object = None) -> Parsed:
@@ -66,7 +71,8 @@ def _invalid(exc: ValidationError, doc: object, batch: bool) -> Parsed:
     return _refused(422, "Invalid touchpoint", reason, shown, doc)
 
 
-def parse_body(body: ReceivedBody, max_bytes: int) -> Parsed:
+def read_json(body: ReceivedBody, max_bytes: int, *, forms: bool = False) -> Parsed:
+    """Size, encoding, media type and JSON syntax; `forms` also takes application/x-www-form-urlencoded."""
     if body.size > max_bytes:
         return _refused(
             413, "Body too large",
@@ -74,27 +80,34 @@ def parse_body(body: ReceivedBody, max_bytes: int) -> Parsed:
         )
     if body.content_encoding and body.content_encoding.strip().lower() != "identity":
         return _refused(415, "Unsupported content encoding", "Send the body uncompressed (no Content-Encoding).")
-    if not is_json_type(body.content_type):
-        return _refused(
-            415, "Unsupported media type",
-            f"Content-Type is {body.content_type or 'missing'}; send application/json.",
-        )
+    is_form = forms and is_form_type(body.content_type)
+    if not is_json_type(body.content_type) and not is_form:
+        wanted = "application/json" + (" or application/x-www-form-urlencoded" if forms else "")
+        given = body.content_type or "missing"
+        return _refused(415, "Unsupported media type", f"Content-Type is {given}; send {wanted}.")
     try:
         text = body.raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return _refused(400, "Body is not UTF-8", f"JSON must be UTF-8; byte {exc.start} is not.")
+    if is_form:
+        return Parsed([], None, dict(parse_qsl(text, keep_blank_values=True)))
     try:
         doc = json.loads(text, parse_constant=_reject_constant)
     except RecursionError:
         return _refused(400, "Body is not JSON", "The JSON is nested too deeply to read.")
     except ValueError as exc:  # JSONDecodeError, NaN/Infinity, integers of thousands of digits
         return _refused(400, "Body is not JSON", f"The body is not valid JSON: {exc}.")
-    if not isinstance(doc, dict):
-        errors = [{"field": "", "message": f"Expected {SHAPE}."}]
-        return _refused(422, "Invalid touchpoint", f"The body must be {SHAPE}.", errors, doc)
     if (path := _too_deep(doc)) is not None:
         errors = [{"field": path, "message": f"Nested more than {MAX_DEPTH} levels deep."}]
         return _refused(422, "Invalid touchpoint", f"{path} is nested more than {MAX_DEPTH} levels deep.", errors, doc)
+    return Parsed([], None, doc)
+
+
+def validate_touchpoints(doc: object) -> Parsed:
+    """One touchpoint object or {"touchpoints": [...]}, as POST /v1/touchpoints takes them."""
+    if not isinstance(doc, dict):
+        errors = [{"field": "", "message": f"Expected {SHAPE}."}]
+        return _refused(422, "Invalid touchpoint", f"The body must be {SHAPE}.", errors, doc)
     batch = "touchpoints" in doc
     try:
         touchpoints = (
@@ -103,3 +116,8 @@ def parse_body(body: ReceivedBody, max_bytes: int) -> Parsed:
     except ValidationError as exc:
         return _invalid(exc, doc, batch)
     return Parsed(touchpoints, None, doc)
+
+
+def parse_body(body: ReceivedBody, max_bytes: int) -> Parsed:
+    parsed = read_json(body, max_bytes)
+    return parsed if parsed.refusal is not None else validate_touchpoints(parsed.doc)

@@ -2,8 +2,8 @@
 
 from functools import lru_cache
 
-from lead_runtime.settings import HttpSettings, ServiceSettings
-from pydantic import Field
+from lead_runtime.settings import DatabaseSettings, HttpSettings, ServiceSettings
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 
@@ -11,10 +11,26 @@ class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="INGEST_", env_nested_delimiter="__", extra="ignore")
 
     http: HttpSettings = HttpSettings(port=8001)
+    # Remembers webhook ids so a redelivery is answered "duplicate" without publishing again.
+    # Without it, a redelivery is published again (same event ids, so consumers still count it once).
+    database: DatabaseSettings | None = None
     publish_timeout_seconds: float = Field(
         10.0, gt=0, description="How long to wait for Kafka's acknowledgement before answering 503."
     )
     retry_after_seconds: int = Field(5, ge=1, description="Retry-After of a 503 when Kafka is unavailable.")
+    max_in_flight: int = Field(
+        200, ge=1, description="Requests publishing at once; beyond it ingest answers 503 rather than queue."
+    )
+    webhook_secrets: dict[str, SecretStr] = Field(
+        default_factory=dict,
+        description="Per source (INGEST_WEBHOOK_SECRETS__WEBSITE_FORM=whsec_...): one secret, or two"
+        " separated by a space while rotating.",
+    )
+    webhook_retention_days: float = Field(
+        7.0, gt=0, description="How long webhook ids are remembered; longer than any sender retries."
+    )
+    purge_interval_seconds: float = Field(3600.0, gt=0, description="How often old webhook ids are purged.")
+    sources_file: str = "sources.yaml"  # in config_dir
 
 
 @lru_cache

@@ -48,9 +48,12 @@ def named_source(doc: object) -> str | None:
 
 
 def rejected_event(
-    refusal: Refusal, body: ReceivedBody, *, doc: object, rejection_id: str, now: datetime
+    refusal: Refusal, body: ReceivedBody, *, doc: object, rejection_id: str, now: datetime, source: str | None = None
 ) -> TouchpointRejected:
-    """`doc` is the parsed JSON when there was any (for the lead id and source), else None."""
+    """`doc` is the parsed JSON when there was any (for the lead id and source), else None.
+
+    `source` is the webhook source from the URL; it wins over what the body names.
+    """
     text, encoding, truncated = kept_body(body.raw)
     reason = refusal.reason
     if truncated or body.size > len(body.raw):
@@ -63,7 +66,7 @@ def rejected_event(
         recorded_at=now,
         correlation_id=rejection_id,
         data=RejectionData(
-            source=named_source(doc),
+            source=source[:100] if source else named_source(doc),
             reason=reason,
             errors=refusal.errors,
             raw_body=text,

@@ -1,0 +1,113 @@
+"""`python -m ingest import contacts.csv --source marketing-ops`: a contact export in, with progress and a report."""
+
+import argparse
+import asyncio
+import csv
+import json
+import sys
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from lead_events import TouchpointIn, TouchpointType, topics
+from lead_runtime.kafka import KafkaEventPublisher, make_producer
+from lead_runtime.problems import validation_errors
+from pydantic import ValidationError
+
+from .domain.contacts_csv import row_touchpoint
+from .domain.model import ReceivedBody, Refusal
+from .domain.normalise import recorded_event
+from .domain.rejection import rejected_event
+from .handlers import PublishFailed, publish
+from .settings import Settings, get_settings
+
+BATCH = 500
+
+
+def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """UTF-8 (with or without Excel's BOM), else Windows-1252; `,` `;` or tab, whichever the file uses."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(text.splitlines(), dialect=dialect)
+    return list(reader.fieldnames or []), list(reader)
+
+
+def _errors(exc: ValidationError) -> list[dict]:
+    return validation_errors(exc.errors(include_url=False))
+
+
+async def import_file(settings: Settings, path: Path, source: str, kind: str, dry_run: bool, report: Path) -> int:
+    headers, rows = read_rows(path)
+    now = datetime.now(UTC)
+    producer = None if dry_run else make_producer(settings.kafka)
+    if producer is not None:
+        await producer.start()
+    publisher = KafkaEventPublisher(producer, settings.kafka) if producer is not None else None
+    accepted, rejected, batch = 0, [], []
+
+    async def flush() -> None:
+        if publisher is not None and batch:
+            await publish(publisher, topics.TOUCHPOINTS, batch, settings.publish_timeout_seconds)
+        batch.clear()
+
+    try:
+        for number, row in enumerate(rows, start=2):  # line 1 is the header
+            doc = row_touchpoint(row, source=source, touchpoint_type=kind, imported_at=now.isoformat())
+            try:
+                batch.append(recorded_event(TouchpointIn.model_validate(doc), now))
+                accepted += 1
+            except ValidationError as exc:
+                errors = _errors(exc)
+                rejected.append((number, "; ".join(f"{e['field']}: {e['message']}" for e in errors), row))
+                if publisher is not None:  # kept like every refusal, with the row as its body
+                    body = json.dumps({k: v for k, v in row.items() if k is not None}, ensure_ascii=False).encode()
+                    refusal = Refusal(422, "Invalid row", f"{path.name} line {number}: {rejected[-1][1]}", errors)
+                    event = rejected_event(refusal, ReceivedBody(body, len(body), True, "text/csv"), doc=doc,
+                                           rejection_id=str(uuid.uuid4()), now=now, source=source)
+                    await publish(publisher, topics.TOUCHPOINTS_REJECTED, [event], settings.publish_timeout_seconds)
+            if len(batch) >= BATCH:
+                await flush()
+            done = number - 1
+            if done % BATCH == 0 or done == len(rows):
+                print(f"{done}/{len(rows)} rows ({done * 100 // max(1, len(rows))}%),"
+                      f" {accepted} accepted, {len(rejected)} rejected", file=sys.stderr)
+        await flush()
+    except PublishFailed as exc:
+        print(f"Kafka did not acknowledge ({exc}); run the same import again: rows already sent count once.",
+              file=sys.stderr)
+        return 1
+    finally:
+        if producer is not None:
+            await producer.stop()
+    if rejected:
+        with report.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(["line", "reason", *headers])
+            for number, reason, row in rejected:
+                writer.writerow([number, reason, *(row.get(h, "") for h in headers)])
+    verb = "would publish" if dry_run else "published"
+    print(f"{path.name}: {len(rows)} rows, {accepted} {verb}, {len(rejected)} rejected"
+          + (f" (report: {report})" if rejected else ""))
+    return 2 if rejected else 0
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m ingest import")
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--source", required=True, help="who sent the contacts, e.g. marketing-ops")
+    parser.add_argument("--type", default="form_submitted", choices=[t.value for t in TouchpointType],
+                        help="the touchpoint each row becomes (default form_submitted)")
+    parser.add_argument("--dry-run", action="store_true", help="validate and report, publish nothing")
+    parser.add_argument("--report", type=Path, help="rejected rows as CSV (default FILE.rejected.csv)")
+    args = parser.parse_args(argv)
+    if not args.file.is_file():
+        sys.exit(f"no such file: {args.file}")
+    report = args.report or args.file.with_suffix(".rejected.csv")
+    sys.exit(asyncio.run(import_file(get_settings(), args.file, args.source, args.type, args.dry_run, report)))

@@ -1,0 +1,80 @@
+"""`python -m ingest rejected list|replay` and `import` against the real broker (functions, not subprocesses)."""
+
+import shutil
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+from lead_events import decode, lead_id_for
+from lead_runtime.settings import KafkaSettings
+
+from ingest.bootstrap import make_app
+from ingest.import_cmd import import_file
+from ingest.rejected_cmd import list_rejections, replay_rejections
+from ingest.settings import Settings
+
+from .test_ingest_kafka import read_topic
+
+pytestmark = pytest.mark.integration
+ROOT = Path(__file__).resolve().parents[3]
+
+
+async def test_a_form_refused_for_an_unknown_answer_is_listed_and_replayed_after_the_mapping_fix(
+    kafka_settings: KafkaSettings, tmp_path: Path, capsys
+):
+    email = f"anna.{uuid.uuid4().hex[:8]}@example-industrie.de"
+    form = {"E-Mail": email, "Firma": "Example Industrie GmbH", "Rueckruf": "gerne"}
+    app = make_app(Settings(kafka=kafka_settings))
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://ingest") as client:
+            refused = await client.post("/v1/webhooks/website-form", json=form)
+            await client.post("/v1/webhooks/webinars", json={"nonsense": True})
+    assert refused.status_code == 422
+    rejection_id = refused.json()["rejection_id"]
+    await read_topic(kafka_settings, "touchpoints.rejected", 2)
+
+    assert await list_rejections(Settings(kafka=kafka_settings), None, "website-form") == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert len(listed) == 1 and listed[0].startswith(rejection_id) and "Rueckruf" in listed[0]
+
+    shutil.copy(ROOT / "config" / "sources.yaml", tmp_path / "sources.yaml")
+    doc = yaml.safe_load((tmp_path / "sources.yaml").read_text())
+    doc["sources"]["website-form"]["form"]["yes_values"] = ["ja", "yes", "gerne"]  # the fix
+    (tmp_path / "sources.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True))
+    fixed = Settings(kafka=kafka_settings, config_dir=tmp_path)
+    assert await replay_rejections(fixed, [rejection_id, "no-such-id"], dry_run=False) == 1  # one not found
+    out = capsys.readouterr().out
+    assert f"{rejection_id}  accepted: published 1 touchpoint(s)" in out and "no-such-id  not found" in out
+    [record] = await read_topic(kafka_settings, "touchpoints", 1)
+    event = decode(record.value)
+    assert event.lead_id == lead_id_for(email) and event.data.properties["may_contact_sales"] is True
+
+
+async def test_a_contact_export_is_imported_with_a_report_of_the_rejected_rows(
+    kafka_settings: KafkaSettings, tmp_path: Path, capsys
+):
+    export = tmp_path / "contacts.csv"
+    export.write_text(
+        "E-Mail;Vorname;Nachname;Firma;Mitarbeiter;Newsletter\n"
+        "anna@example-industrie.de;Anna;Schmidt;Example Industrie GmbH;850;ja\n"
+        "kein-at;Bernd;Brot;Brot AG;120;nein\n"
+        "carla@example-industrie.de;Carla;Meier;Example Industrie GmbH;viele;ja\n"
+        "dora@example-industrie.de;Dora;Klein;Klein KG;40;\n",
+        encoding="utf-8-sig",
+    )
+    report = tmp_path / "contacts.rejected.csv"
+    settings = Settings(kafka=kafka_settings)
+    assert await import_file(settings, export, "marketing-ops", "form_submitted", False, report) == 2
+    captured = capsys.readouterr()
+    assert "4/4 rows (100%), 2 accepted, 2 rejected" in captured.err
+    assert "contacts.csv: 4 rows, 2 published, 2 rejected" in captured.out
+    lines = report.read_text().splitlines()
+    assert lines[0].startswith("line,reason,E-Mail") and lines[1].startswith("3,contact.email")
+    assert lines[2].startswith('4,"contact.company.employees')
+    records = await read_topic(kafka_settings, "touchpoints", 2)
+    assert {decode(r.value).data.contact.email for r in records} == {"anna@example-industrie.de", "dora@example-industrie.de"}
+    rejected = [decode(r.value) for r in await read_topic(kafka_settings, "touchpoints.rejected", 2)]
+    assert {r.data.source for r in rejected} == {"marketing-ops"}
+    assert await import_file(settings, export, "marketing-ops", "form_submitted", True, report) == 2  # dry run
