@@ -78,4 +78,5 @@ async def test_figures_follow_the_events(fresh_database, kafka_settings):
             shown = dict(re.findall(r'data-metric="([^"]+)">([^<]*)<', page))
             assert shown["reached.sales_ready"] == "1"
             assert shown["reached.marketing_lead"] == str(funnel["reached_in_period"]["marketing_lead"])
+            assert shown["lag.reporting.lead.lifecycle"] == "0"  # topic lag, read from the broker
             assert "<svg" in page and "http://" not in page.split("</style>")[0]

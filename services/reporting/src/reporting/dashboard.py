@@ -5,7 +5,7 @@ from html import escape
 
 from .domain.model import FUNNEL
 
-BAR_W, ROW_H = 420, 26
+BAR_W, ROW_H, LABEL_W = 400, 26, 240
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:24px;color:#1d2733;background:#f6f8fa}
 h1{font-size:22px} h2{font-size:16px;margin:0 0 8px}
@@ -25,12 +25,12 @@ def bars(title: str, values: list[tuple[str, float, str]], metric: str, color: s
         w = max(value / top * BAR_W, 1 if value else 0)
         rows.append(
             f'<text x="0" y="{y + 17}" font-size="13">{escape(label)}</text>'
-            f'<rect x="170" y="{y + 4}" width="{w:.1f}" height="{ROW_H - 8}" fill="{color}" rx="3"/>'
-            f'<text x="{176 + w:.1f}" y="{y + 17}" font-size="13" data-metric="{escape(metric)}.{escape(label)}">{escape(shown)}</text>'
+            f'<rect x="{LABEL_W}" y="{y + 4}" width="{w:.1f}" height="{ROW_H - 8}" fill="{color}" rx="3"/>'
+            f'<text x="{LABEL_W + 6 + w:.1f}" y="{y + 17}" font-size="13" data-metric="{escape(metric)}.{escape(label)}">{escape(shown)}</text>'
         )
     height = max(len(values), 1) * ROW_H
     body = "".join(rows) or '<text x="0" y="17" font-size="13" fill="#667">no data yet</text>'
-    return f'<section><h2>{escape(title)}</h2><svg width="{170 + BAR_W + 80}" height="{height}" role="img">{body}</svg></section>'
+    return f'<section><h2>{escape(title)}</h2><svg width="{LABEL_W + BAR_W + 80}" height="{height}" role="img">{body}</svg></section>'
 
 
 def _pct(rate: float | None) -> str:
@@ -72,7 +72,7 @@ def _kpis(f: dict, sla: dict) -> str:
         ("Disqualified", f["disqualified"]["count"], "kpi.disqualified"),
         ("SLA breaches open", o["open_breaches"], "kpi.open_breaches"),
     ]
-    body = "".join(f"<tr><td>{escape(k)}</td><td data-metric='{m_}'>{escape(str(v))}</td></tr>" for k, v, m_ in rows)
+    body = "".join(f'<tr><td>{escape(k)}</td><td data-metric="{m_}">{escape(str(v))}</td></tr>' for k, v, m_ in rows)
     return f"<section><h2>Marketing and sales, kept apart</h2><table>{body}</table></section>"
 
 
@@ -84,7 +84,7 @@ def _planner(plan: dict | None, form: dict) -> str:
     table = ""
     if plan and "needed" in plan:
         rows = "".join(
-            f"<tr><td>{escape(stage)}</td><td>{r['quarter']['to_plan']}</td><td data-metric='plan.{stage}.week'>{r['week']['to_plan']}</td>"
+            f"<tr><td>{escape(stage)}</td><td>{r['quarter']['to_plan']}</td><td data-metric=\"plan.{stage}.week\">{r['week']['to_plan']}</td>"
             f"<td>{r.get('run_rate_per_week', '')}</td><td>{'yes' if r.get('on_track') else 'no'}</td></tr>"
             for stage, r in plan["needed"].items()
         )
@@ -98,7 +98,7 @@ def _lag(lag: list[dict]) -> str:
     if not lag:
         return "<section><h2>Topic lag</h2><p class='muted'>No consumer lag reported.</p></section>"
     rows = "".join(
-        f"<tr><td>{escape(r['group'])}</td><td>{escape(r['topic'])}</td><td data-metric='lag.{escape(r['group'])}.{escape(r['topic'])}'>{r['lag']}</td></tr>"
+        f"<tr><td>{escape(r['group'])}</td><td>{escape(r['topic'])}</td><td data-metric=\"lag.{escape(r['group'])}.{escape(r['topic'])}\">{r['lag']}</td></tr>"
         for r in lag
     )
     return f"<section><h2>Topic lag</h2><table><tr><th>group</th><th>topic</th><th>lag</th></tr>{rows}</table></section>"

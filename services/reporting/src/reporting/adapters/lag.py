@@ -1,9 +1,9 @@
-"""Consumer lag per group and topic, for the dashboard (committed offsets vs. end offsets)."""
+"""Consumer lag per group and topic for the dashboard, read through the runtime's OffsetReader."""
 
 import asyncio
+from collections import defaultdict
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
+from lead_runtime.offsets import OffsetReader
 from lead_runtime.settings import KafkaSettings
 
 GROUPS = {
@@ -15,28 +15,18 @@ GROUPS = {
 
 
 async def consumer_lag(kafka: KafkaSettings, timeout: float = 5) -> list[dict]:
-    return await asyncio.wait_for(_lag(kafka), timeout)
-
-
-async def _lag(kafka: KafkaSettings) -> list[dict]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka.bootstrap_servers)
-    consumer = AIOKafkaConsumer(bootstrap_servers=kafka.bootstrap_servers, enable_auto_commit=False)
-    await admin.start()
-    await consumer.start()
+    reader = await OffsetReader(kafka.bootstrap_servers).start()
     try:
-        await consumer.topics()  # loads metadata
-        rows = []
-        for group, names in GROUPS.items():
-            committed = await admin.list_consumer_group_offsets(kafka.topic_prefix + group)
-            for name in names:
-                topic = kafka.topic(name)
-                tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
-                if not tps:
-                    continue
-                ends = await consumer.end_offsets(tps)
-                lag = sum(ends[tp] - (committed[tp].offset if tp in committed else 0) for tp in tps)
-                rows.append({"group": group, "topic": name, "lag": max(lag, 0)})
-        return rows
+        return await asyncio.wait_for(_lag(reader, kafka), timeout)
     finally:
-        await consumer.stop()
-        await admin.close()
+        await reader.close()
+
+
+async def _lag(reader: OffsetReader, kafka: KafkaSettings) -> list[dict]:
+    rows = []
+    for group, names in GROUPS.items():
+        per_topic: dict[str, int] = defaultdict(int)
+        for p in await reader.read(kafka.topic_prefix + group, [kafka.topic(n) for n in names], with_age=False):
+            per_topic[p.topic.removeprefix(kafka.topic_prefix)] += p.lag
+        rows += [{"group": group, "topic": topic, "lag": lag} for topic, lag in sorted(per_topic.items())]
+    return rows
