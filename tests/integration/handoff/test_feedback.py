@@ -160,3 +160,15 @@ async def test_a_recycled_lead_is_handed_off_again_in_its_next_episode(database,
     assert accepted.status_code == 200 and accepted.json()["episode"] == 2
     assert [(h["episode"], h["stage"]) for h in report["handoffs"]] == [(1, "recycled"), (2, "sales_accepted")]
     assert len({body["handoff_id"] for body in crm.leads.values()}) == 2
+
+
+async def test_first_contact_meets_the_sla_without_moving_the_stage(database, kafka_settings):
+    async with run_handoff(database, kafka_settings, None) as service:
+        lead_id = await handed_off_lead(service, an_email())
+        response = await post_feedback(service, lead_id, "contacted", rep_id="r-3")
+        assert response.status_code == 200, response.text
+        assert response.json()["stage"] == "sales_ready" and response.json()["contacted"] is True
+        handoff = (await service.http.get(f"/v1/handoffs/{lead_id}")).json()["handoffs"][0]
+        assert handoff["stage"] == "sales_ready"
+        assert handoff["sla"]["status"] == "met"
+        assert (await post_feedback(service, lead_id, "accepted")).json()["stage"] == "sales_accepted"

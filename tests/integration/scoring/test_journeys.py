@@ -54,6 +54,8 @@ async def test_head_of_purchasing_webinar_questions_and_tender_is_sales_ready(sc
     named = {e.touchpoint_id for e in changes[-1].data.evidence}
     assert {webinar.event_id, tender.event_id} <= named
     assert any("strong buying signal" in (e.detail or "") for e in changes[-1].data.evidence)
+    timeline = changes[-1].data.snapshot.timeline  # the activity sales get with the handoff
+    assert [e.touchpoint_id for e in timeline if e.rule.startswith("behaviour.") and "depth" not in e.rule] == [webinar.event_id, tender.event_id]
 
 
 async def test_competitor_with_heavy_engagement_is_disqualified_never_sales_ready(scoring):

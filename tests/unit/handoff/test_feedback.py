@@ -117,3 +117,16 @@ def test_target_stage_of_each_outcome():
 def test_only_a_handed_off_lead_awaits_a_sales_response():
     assert not is_sales_response(Stage.SALES_READY)
     assert is_sales_response(Stage.RECYCLED)
+
+
+
+@pytest.mark.parametrize("stage", [Stage.SALES_READY, Stage.SALES_ACCEPTED, Stage.OPPORTUNITY])
+def test_first_contact_keeps_the_stage_and_counts_as_the_sales_answer(stage):
+    decision = decide(stage, Outcome.CONTACTED)
+    assert decision.applies and decision.contact_only and not decision.changed
+    assert decision.to_stage == stage
+
+
+@pytest.mark.parametrize("stage", [Stage.WON, Stage.LOST, Stage.RECYCLED, Stage.DISQUALIFIED])
+def test_contact_after_the_handoff_closed_is_refused(stage):
+    assert "no longer applies" in decide(stage, Outcome.CONTACTED).refusal

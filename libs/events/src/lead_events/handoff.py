@@ -30,6 +30,7 @@ class LeadHandedOff(Envelope):
 
 
 class Outcome(StrEnum):
+    CONTACTED = "contacted"  # first contact made; the stage stays, the follow-up SLA is met
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     OPPORTUNITY = "opportunity"

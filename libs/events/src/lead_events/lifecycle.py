@@ -1,5 +1,6 @@
 """Stages of a lead and the event that records every change of stage."""
 
+from datetime import datetime
 from enum import StrEnum
 from typing import ClassVar, Literal
 
@@ -26,6 +27,7 @@ class Evidence(Payload):
     points: float | None = None
     touchpoint_id: str | None = Field(None, description="event_id of the touchpoint behind it.")
     detail: str | None = None
+    occurred_at: datetime | None = Field(None, description="When the touchpoint behind it happened.")
 
 
 class LeadSnapshot(Payload):
@@ -43,6 +45,9 @@ class LeadSnapshot(Payload):
     engagement_score: float = 0
     total_score: float = 0
     consent: Consent | None = None
+    timeline: list[Evidence] = Field(
+        default_factory=list, description="The lead's activity, oldest first (the latest 25), with the points each earned."
+    )
 
 
 class StageChangeData(Payload):

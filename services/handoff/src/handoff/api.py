@@ -65,6 +65,7 @@ async def post_feedback(body: FeedbackIn, session: SessionDep, rt: RuntimeDep) -
         "episode": result.handoff.episode,
         "stage": result.stage.value,
         "changed": result.result == "applied",
+        "contacted": result.result == "contacted",
     }
 
 

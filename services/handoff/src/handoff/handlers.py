@@ -101,7 +101,7 @@ async def on_lead_stage_changed(
 
 @dataclass
 class FeedbackResult:
-    result: str  # applied | unchanged | refused | unknown_lead
+    result: str  # applied | contacted | unchanged | refused | unknown_lead
     detail: str | None = None
     handoff: Handoff | None = None
     stage: Stage | None = None
@@ -127,7 +127,7 @@ async def submit_feedback(
     processed here so this service's own consumer skips it."""
     event = CrmFeedbackReceived.new(lead_id=lead_id, data=feedback, occurred_at=feedback.at)
     outcome = await apply_feedback(session, event, policy=policy, source="http")
-    if outcome.result == "applied":
+    if outcome.result in ("applied", "contacted"):  # reporting counts the contact for the SLA
         handoff = outcome.handoff
         event = event.model_copy(
             update={
@@ -164,6 +164,10 @@ async def apply_feedback(
     if not decision.applies:
         await repo.add_feedback(**record, result="refused", detail=decision.refusal)
         return FeedbackResult("refused", decision.refusal, handoff, handoff.stage)
+    if decision.contact_only:
+        await repo.add_feedback(**record, result="contacted", to_stage=handoff.stage.value)
+        await repo.set_stage(handoff.handoff_id, handoff.stage, responded_at=fb.at, rep_id=fb.rep_id)
+        return FeedbackResult("contacted", None, handoff, handoff.stage)
     if not decision.changed:
         await repo.add_feedback(**record, result="unchanged", to_stage=handoff.stage.value)
         return FeedbackResult("unchanged", "the lead is already at this stage", handoff, handoff.stage)

@@ -27,6 +27,7 @@ from .domain.score import Score, score_lead
 Clock = Callable[[], datetime]
 SERVICE = "scoring"
 AGREEMENT_CHECK_SECONDS = 5.0
+TIMELINE_LENGTH = 25  # activity entries a handoff carries to sales
 log = logging.getLogger(__name__)
 
 
@@ -39,6 +40,10 @@ def snapshot(lead: LeadState, score: Score) -> LeadSnapshot:
         persona=score.fit.persona, fit_score=score.fit.score, fit_grade=score.fit.grade,
         engagement_score=score.engagement, total_score=round(score.total, 2),
         consent=Consent.model_validate(lead.consent) if lead.consent else None,
+        timeline=[
+            Evidence(rule=l.rule, points=l.points, touchpoint_id=l.touchpoint_id, detail=l.detail, occurred_at=l.occurred_at)
+            for l in sorted(score.behaviour, key=lambda l: l.occurred_at)[-TIMELINE_LENGTH:]
+        ],
     )
 
 

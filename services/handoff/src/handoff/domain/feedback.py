@@ -30,11 +30,13 @@ _TARGET: dict[Outcome, Stage] = {
 @dataclass(frozen=True)
 class FeedbackDecision:
     """`to_stage` is set when the feedback applies; `changed` is False for a repeat of the
-    feedback that led to the current stage (CRMs resend); `refusal` says why it cannot apply."""
+    feedback that led to the current stage (CRMs resend); `refusal` says why it cannot apply;
+    `contact_only` marks a first contact that moves no stage but meets the follow-up SLA."""
 
     to_stage: Stage | None
     changed: bool = False
     refusal: str | None = None
+    contact_only: bool = False
 
     @property
     def applies(self) -> bool:
@@ -59,6 +61,10 @@ def target_stage(outcome: Outcome, reason: str | None, policy: HandoffPolicy) ->
 def decide_feedback(
     current: Stage, outcome: Outcome, reason: str | None, policy: HandoffPolicy
 ) -> FeedbackDecision:
+    if outcome is Outcome.CONTACTED:
+        if current in TERMINAL:
+            return FeedbackDecision(None, refusal=f"the handoff is closed as {current.value}; contacted no longer applies")
+        return FeedbackDecision(to_stage=current, contact_only=True)
     target = target_stage(outcome, reason, policy)
     if current == target:
         return FeedbackDecision(to_stage=target, changed=False)
