@@ -4,7 +4,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from lead_events import Contact, TouchpointData, TouchpointRecorded, lead_id_for
+from lead_events import Contact, TouchpointData, TouchpointRecorded, lead_id_for, lead_id_for_visitor
 
 
 def a_contact(email: str | None = None, **overrides: Any) -> dict:
@@ -44,7 +44,7 @@ def a_recorded(type_: str, contact: dict, **properties: Any) -> TouchpointRecord
     body = a_touchpoint(type_, contact, **properties)
     c = Contact.model_validate(contact)
     return TouchpointRecorded.new(
-        lead_id=lead_id_for(c.email),
+        lead_id=lead_id_for(c.email) if c.email else lead_id_for_visitor(c.anonymous_id),
         occurred_at=datetime.fromisoformat(body["occurred_at"]),
         data=TouchpointData(type=type_, source="test-suite", contact=c, properties=properties,
                             consent=body["consent"]),

@@ -10,6 +10,8 @@ from scoring.adapters.repository import SqlLeadScores
 from scoring.domain.policy import ScoringPolicy
 from scoring.handlers import ScoringHandlers
 
+from lead_events import lead_id_for_visitor
+
 from tests.builders import a_contact, a_recorded
 
 pytestmark = pytest.mark.integration
@@ -98,3 +100,18 @@ async def test_lead_that_goes_quiet_for_months_decays_back(scoring):
     async with sessions() as session, session.begin():
         out = await handlers.review(session, event.lead_id)
     assert out[0][1].data.to_stage == "prospect" and out[0][1].data.reason.startswith("Engagement decayed")
+
+
+async def test_anonymous_visits_count_for_the_lead_once_a_touchpoint_names_the_visitor(scoring):
+    send, lead, *_ = scoring
+    named = a_contact(anonymous_id="visitor-42")
+    anonymous = {"anonymous_id": "visitor-42"}
+    early = [a_recorded("pricing_viewed", anonymous), a_recorded("whitepaper_downloaded", anonymous)]
+    assert early[0].lead_id == lead_id_for_visitor("visitor-42")  # as ingest keys a visitor
+    assert await send(*early) == []  # kept, but nobody to score yet
+    form = a_recorded("form_submitted", named)
+    changes = await send(form)
+    assert changes[0].lead_id == form.lead_id
+    explained = {e.touchpoint_id for e in changes[0].data.evidence}
+    assert {early[0].event_id, early[1].event_id} <= explained
+    assert changes[0].data.snapshot.engagement_score == pytest.approx(20 + 10 + 10, abs=0.1)

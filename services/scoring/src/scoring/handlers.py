@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from lead_events import (
     Consent, Evidence, LeadScored, LeadSnapshot, LeadStageChanged, ScoreData, Stage,
-    StageChangeData, TouchpointRecorded, derived_event_id, topics,
+    StageChangeData, TouchpointData, TouchpointRecorded, derived_event_id, lead_id_for_visitor, topics,
 )
 from lead_events.touchpoints import Company
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -87,6 +87,8 @@ class ScoringHandlers:
         repo = SqlLeadScores(session)
         if not await repo.add_touchpoint(event):
             return []  # a replayed touchpoint changes nothing
+        if not event.data.contact.email:
+            return []  # an anonymous visitor's touchpoint waits, stored, until one names the person
         lead = await repo.get(event.lead_id, for_update=True)
         if lead is None:
             lead = LeadState(event.lead_id, LeadProfile(), Stage.PROSPECT.value, self.policy.version, is_new=True)
@@ -95,6 +97,8 @@ class ScoringHandlers:
             lead.consent = event.data.consent.model_dump(mode="json")
         activity = activity_from(event.event_id, event.data, event.occurred_at)
         earlier = await repo.ledger(lead.lead_id)
+        if event.data.contact.anonymous_id:
+            earlier += await self._adopt_visitor(repo, lead, event.data.contact.anonymous_id, earlier)
         new_lines = behaviour_lines(activity, earlier, self.policy)
         await repo.add_changes(lead.lead_id, new_lines, self.policy.version)
 
@@ -123,6 +127,17 @@ class ScoringHandlers:
             await repo.add_stage_change(change)
         out.append((topics.LEAD_SCORES, self._scored_event(event, lead, score)))
         return out
+
+    async def _adopt_visitor(self, repo: SqlLeadScores, lead: LeadState, anonymous_id: str, earlier: list) -> list:
+        """The visitor's earlier touchpoints become the lead's and count for it, in time order."""
+        adopted = []
+        for stored in await repo.adopt_touchpoints(lead_id_for_visitor(anonymous_id), lead.lead_id):
+            data = TouchpointData.model_validate(stored.data)
+            lead.profile = lead.profile.merged(profile_from(data, self.policy))
+            lines = behaviour_lines(activity_from(stored.event_id, data, stored.occurred_at), earlier + adopted, self.policy)
+            adopted += lines
+        await repo.add_changes(lead.lead_id, adopted, self.policy.version)
+        return adopted
 
     async def on_stage_changed(self, session: AsyncSession, event: LeadStageChanged) -> list:
         """Sales moved the lead (accepted, recycled, ...): follow, so the agreement applies anew."""

@@ -3,7 +3,7 @@
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -84,6 +84,16 @@ class SqlLeadScores:
         )
         result = await self.session.execute(stmt.on_conflict_do_nothing().returning(touchpoints.c.event_id))
         return result.first() is not None
+
+    async def adopt_touchpoints(self, visitor_id: str, lead_id: str) -> list:
+        """Moves an anonymous visitor's stored touchpoints to the lead, oldest first."""
+        rows = (
+            await self.session.execute(
+                update(touchpoints).where(touchpoints.c.lead_id == visitor_id).values(lead_id=lead_id)
+                .returning(touchpoints.c.event_id, touchpoints.c.occurred_at, touchpoints.c.data)
+            )
+        ).all()
+        return sorted(rows, key=lambda r: r.occurred_at)
 
     async def ledger(self, lead_id: str) -> list[ScoreLine]:
         rows = (
