@@ -86,7 +86,7 @@ async def phase_shadow(pg_admin_url: str, touchpoints: int, leads: int, say, see
         engine = make_engine(DatabaseSettings(url=url.replace("postgresql://", "postgresql+asyncpg://")))
         try:
             started = time.perf_counter()
-            report = await shadow(candidate(), make_sessionmaker(engine), datetime.now(UTC))
+            report = await shadow(candidate(), make_sessionmaker(engine), datetime.now(UTC), current)
             seconds = time.perf_counter() - started
         finally:
             await engine.dispose()

@@ -47,7 +47,7 @@ async def test_shadow_reports_without_emitting_then_switch_applies(fresh_databas
             await eventually(lambda: _stage_is(client, second.lead_id, "marketing_lead"))
             before = await _lifecycle(kafka_settings, first.lead_id)
 
-            report = await shadow(policy, rt.sessions, datetime.now(UTC))
+            report = await shadow(policy, rt.sessions, datetime.now(UTC), load_model(ROOT / "config/agreement.yaml", ScoringPolicy))
             assert report["leads"] == 2 and report["touchpoints"] == 2
             became = report["changes"]["would become sales-ready"]
             assert [l["lead_id"] for l in became["leads"]] == [first.lead_id]

@@ -27,7 +27,9 @@ from .settings import get_settings
 from .switching import apply_switch
 
 
-async def shadow(policy: ScoringPolicy, sessions, now: datetime, show: int = 10) -> dict:
+async def shadow(policy: ScoringPolicy, sessions, now: datetime, active: ScoringPolicy | None = None) -> dict:
+    """Differences are against what the active agreement says of each lead now, so a change the
+    active one would make too (say, a recycled lead already past a threshold) is not reported."""
     started = time.perf_counter()
     changes: dict[str, list[dict]] = defaultdict(list)
     counted = Counter()
@@ -37,10 +39,13 @@ async def shadow(policy: ScoringPolicy, sessions, now: datetime, show: int = 10)
             counted["touchpoints"] += len(lead.touchpoints)
             replayed = replay(lead.touchpoints, policy, now, lead.engagement_since)
             would_be, reason = stage_under(lead.stage, replayed, policy)
-            change = classify_change(lead.stage, would_be)
+            baseline = lead.stage
+            if active is not None and would_be != lead.stage:
+                baseline, _ = stage_under(lead.stage, replay(lead.touchpoints, active, now, lead.engagement_since), active)
+            change = classify_change(baseline, would_be)
             if change:
                 changes[change].append({"lead_id": lead.lead_id, "email": replayed.profile.email,
-                                        "from": lead.stage, "to": would_be, "reason": reason})
+                                        "from": baseline, "to": would_be, "reason": reason})
             if counted["leads"] % 1000 == 0:
                 print(f"\r    {counted['leads']:,} leads, {counted['touchpoints']:,} touchpoints replayed", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
@@ -75,7 +80,11 @@ async def _main(args: argparse.Namespace) -> int:
     sessions = make_sessionmaker(engine)
     try:
         now = datetime.now(UTC)
-        report = await shadow(policy, sessions, now)
+        async with sessions() as session:
+            stored = await SqlAgreements(session).active()
+        active = ScoringPolicy.model_validate(stored.document) if stored else load_model(
+            settings.config_dir / "agreement.yaml", ScoringPolicy)
+        report = await shadow(policy, sessions, now, active)
         print_report(report, args.show)
         if args.json:
             Path(args.json).write_text(json.dumps(report, indent=2, default=str))
