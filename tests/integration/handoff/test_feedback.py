@@ -172,3 +172,25 @@ async def test_first_contact_meets_the_sla_without_moving_the_stage(database, ka
         assert handoff["stage"] == "sales_ready"
         assert handoff["sla"]["status"] == "met"
         assert (await post_feedback(service, lead_id, "accepted")).json()["stage"] == "sales_accepted"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        [("accepted", "sales_accepted"), ("opportunity", "opportunity"), ("won", "won")],
+        [("accepted", "sales_accepted"), ("lost", "lost")],
+        [("opportunity", "opportunity"), ("lost", "lost")],
+    ],
+)
+async def test_every_outcome_moves_the_lead_and_tells_the_other_services(database, kafka_settings, path):
+    async with run_handoff(database, kafka_settings, None) as service:
+        lead_id = await handed_off_lead(service, an_email())
+        for outcome, stage in path:
+            response = await post_feedback(service, lead_id, outcome, rep_id="r-1")
+            assert response.status_code == 200, response.text
+            assert response.json()["stage"] == stage and response.json()["changed"] is True
+        wanted = len(path)
+        events = await read_events(kafka_settings, topics.LEAD_LIFECYCLE, lambda f: len(handoff_changes(f)) >= wanted)
+    changes = [e for e in handoff_changes(events) if e.lead_id == lead_id]
+    assert [c.data.to_stage for c in changes] == [stage for _, stage in path]
+    assert changes[0].data.from_stage == "sales_ready"
