@@ -5,6 +5,9 @@ import asyncio
 import pytest
 from lead_events import LeadHandedOff, Stage, derived_event_id, lead_id_for, topics
 
+from tests.processes import free_port
+from tests.stubs.crm import CrmStub
+
 from .support import an_email, eventually, produce, read_events, run_handoff, sales_ready, wait_consumed
 
 pytestmark = pytest.mark.integration
@@ -167,3 +170,27 @@ async def test_a_failed_handoff_is_redriven_by_one_command_and_reaches_the_crm_o
     assert [a["result"] for a in handoff["delivery"]["attempts"]] == ["retry", "failed", "redriven", "delivered"]
     assert handoff["assignment"]["rule"] == "default_team"  # no company: the default team's rep
     assert crm.leads[handoff["handoff_id"]]["assigned_to"]["rep_id"] == "rep-sofia-marino"
+
+
+async def test_a_crm_down_for_a_while_gets_every_lead_once_when_it_is_back(database, kafka_settings):
+    port = free_port()
+    emails = [an_email() for _ in range(3)]
+    down_for = 5.0  # far longer than 4 attempts x 0.5 s backoff: without the breaker they would fail
+    async with run_handoff(database, kafka_settings, f"http://127.0.0.1:{port}/leads", max_attempts=4,
+                           breaker_failures=2, breaker_cooldown_seconds=0.5, breaker_max_cooldown_seconds=1) as service:
+        await produce(kafka_settings, topics.LEAD_LIFECYCLE, *[sales_ready(e) for e in emails])
+        await eventually(lambda: _attempted(service, lead_id_for(emails[0])))
+        await asyncio.sleep(down_for)
+        crm = CrmStub(port=port).start()
+        try:
+            for email in emails:
+                await eventually(lambda email=email: _delivered(service, lead_id_for(email)), timeout=60)
+        finally:
+            crm.stop()
+    assert len(crm.leads) == 3
+    assert all(r.status == 200 for r in crm.requests)
+
+
+async def _attempted(service, lead_id):
+    answer = await service.http.get(f"/v1/handoffs/{lead_id}")
+    return answer.status_code == 200 and answer.json()["handoffs"][0]["delivery"]["attempts"]
