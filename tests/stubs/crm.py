@@ -14,67 +14,20 @@ Like a real CRM it creates at most one lead per `Idempotency-Key`, so a test can
 Run alone for manual or e2e use: `python -m tests.stubs.crm --port 9100`.
 """
 
-import argparse
-import asyncio
-import socket
-import threading
 import time
-from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from tests.stubs.server import IdempotentStub, ReceivedRequest, run_alone
+
+__all__ = ["CrmStub", "ReceivedRequest", "main"]
 
 
 @dataclass
-class _Misbehaviour:
-    status: int | None = None  # None: hang
-    retry_after: float | None = None
-    seconds: float = 0.0
-    store_first: bool = True
-
-
-@dataclass
-class ReceivedRequest:
-    at: float
-    key: str | None
-    body: Any
-    status: int | None  # what the stub answered; None when it hung
-
-
-@dataclass
-class CrmStub:
-    host: str = "127.0.0.1"
-    port: int = 0
+class CrmStub(IdempotentStub, path="/leads", name="CRM stub", ok_status=200, created="created",
+              kept_field="leads"):
     leads: dict[str, Any] = field(default_factory=dict)
     requests: list[ReceivedRequest] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self._lock = threading.Lock()
-        self._plan: deque[_Misbehaviour] = deque()
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._released = threading.Event()  # set on stop, so hanging requests end
-
-    # -- what tests use ---------------------------------------------------------------------------
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}/leads"
-
-    def fail_next(self, n: int, status: int = 500, retry_after: float | None = None) -> None:
-        with self._lock:
-            self._plan.extend(_Misbehaviour(status, retry_after) for _ in range(n))
-
-    def hang_next(self, n: int, seconds: float = 30.0, store_first: bool = True) -> None:
-        """Answer nothing for `seconds`; `store_first` records the lead before hanging, as a CRM
-        that processed the request but whose answer got lost would."""
-        with self._lock:
-            self._plan.extend(_Misbehaviour(None, None, seconds, store_first) for _ in range(n))
 
     def wait_for_leads(self, n: int, timeout: float = 15.0) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
@@ -84,88 +37,12 @@ class CrmStub:
             time.sleep(0.05)
         raise AssertionError(f"CRM stub: expected {n} leads within {timeout} s, got {len(self.leads)}")
 
-    # -- server -----------------------------------------------------------------------------------
-
-    def _store(self, key: str | None, body: Any) -> None:
-        with self._lock:
-            self.leads.setdefault(key or f"no-key-{len(self.requests)}", body)
-
-    def _record(self, key: str | None, body: Any, status: int | None) -> None:
-        with self._lock:
-            self.requests.append(ReceivedRequest(time.time(), key, body, status))
-
-    async def _receive(self, request: Request) -> Response:
-        key = request.headers.get("idempotency-key")
-        try:
-            body = await request.json()
-        except ValueError:
-            self._record(key, None, 400)
-            return JSONResponse({"error": "body is not JSON"}, status_code=400)
-        with self._lock:
-            plan = self._plan.popleft() if self._plan else None
-        if plan is not None and plan.status is None:
-            self._record(key, body, None)
-            if plan.store_first:
-                self._store(key, body)
-            await asyncio.to_thread(self._released.wait, plan.seconds)
-            return JSONResponse({"status": "late"}, status_code=504)
-        if plan is not None:
-            self._record(key, body, plan.status)
-            headers = {"Retry-After": f"{plan.retry_after:g}"} if plan.retry_after is not None else {}
-            return JSONResponse({"error": "stub told to fail"}, status_code=plan.status, headers=headers)
-        with self._lock:
-            duplicate = key is not None and key in self.leads
-        self._store(key, body)
-        self._record(key, body, 200)
-        return JSONResponse({"status": "duplicate" if duplicate else "created", "key": key}, status_code=200)
-
-    async def _list(self, _: Request) -> Response:
-        with self._lock:
-            return JSONResponse({"leads": self.leads, "requests": len(self.requests)})
-
-    def start(self) -> "CrmStub":
-        app = Starlette(routes=[Route("/leads", self._receive, methods=["POST"]),
-                                Route("/leads", self._list, methods=["GET"])])
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.host, self.port))
-        self.port = sock.getsockname()[1]
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
-                                timeout_graceful_shutdown=2)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("CRM stub did not start")
-            time.sleep(0.02)
-        return self
-
-    def stop(self) -> None:
-        self._released.set()
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-
-    def __enter__(self) -> "CrmStub":
-        return self.start()
-
-    def __exit__(self, *_: object) -> None:
-        self.stop()
+    def _is_new(self, key: str | None, kept: bool) -> bool:
+        return kept or key is None  # a request without a key always answers "created"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="stub CRM for leadflow's handoff push")
-    parser.add_argument("--port", type=int, default=9100)
-    args = parser.parse_args()
-    stub = CrmStub(port=args.port).start()
-    print(f"CRM stub listening on {stub.url}", flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        stub.stop()
+    run_alone(CrmStub, "stub CRM for leadflow's handoff push", 9100)
 
 
 if __name__ == "__main__":
