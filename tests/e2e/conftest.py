@@ -2,7 +2,7 @@
 
 import shutil
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -34,6 +34,7 @@ class Stack:
     kafka: KafkaSettings
     crm: CrmStub
     services: dict[str, ServiceProcess]
+    databases: dict[str, str] = field(default_factory=dict)  # service -> its database URL (asyncpg form)
 
     def url(self, name: str) -> str:
         return self.services[name].url
@@ -52,9 +53,9 @@ async def stack(infra: Infra, fresh_database, tmp_path_factory):
         "HANDOFF_CRM__BACKOFF_MAX_SECONDS": "2",
         "LEADFLOW_CONFIG_DIR": str(quick_agreement(tmp_path_factory.mktemp("config"))),
     }
-    services = {}
+    services, databases = {}, {}
     for name in SERVICES:
-        db = (await fresh_database(name)).url.get_secret_value()
+        db = databases[name] = (await fresh_database(name)).url.get_secret_value()
         port = free_port()
         env = service_env(name, infra.kafka_bootstrap, kafka.topic_prefix, port, db, extra)
         services[name] = ServiceProcess(name, env, port, LOGS / f"{kafka.topic_prefix}{name}.log")
@@ -63,7 +64,7 @@ async def stack(infra: Infra, fresh_database, tmp_path_factory):
             process.start()
         for process in services.values():
             process.wait_ready()
-        yield Stack(kafka, crm, services)
+        yield Stack(kafka, crm, services, databases)
     finally:
         for process in services.values():
             process.stop()

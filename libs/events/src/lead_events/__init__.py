@@ -5,8 +5,9 @@ from .codec import EVENT_TYPES, UndecodableEvent, UnknownEventType, decode, enco
 from .envelope import Envelope, Payload, derived_event_id
 from .handoff import CrmFeedbackReceived, FeedbackData, HandoffData, LeadHandedOff, Outcome
 from .identity import lead_id_for, lead_id_for_visitor, normalise_email
-from .lifecycle import Evidence, LeadSnapshot, LeadStageChanged, Stage, StageChangeData
+from .lifecycle import ConsentRecord, Evidence, LeadSnapshot, LeadStageChanged, Stage, StageChangeData
 from .nurture import NurtureStepData, NurtureStepTriggered
+from .privacy import ErasureData, PrivacyErasureRequested, anonymise_contact, anonymise_touchpoint, redact
 from .scoring import LeadScored, ScoreData
 from .sla import LeadSlaBreached, SlaBreachData
 from .touchpoints import (
@@ -28,9 +29,10 @@ __all__ = [
     "Envelope", "Payload", "derived_event_id",
     "CrmFeedbackReceived", "FeedbackData", "HandoffData", "LeadHandedOff", "Outcome",
     "lead_id_for", "lead_id_for_visitor", "normalise_email",
-    "Evidence", "LeadSnapshot", "LeadStageChanged", "Stage", "StageChangeData",
+    "ConsentRecord", "Evidence", "LeadSnapshot", "LeadStageChanged", "Stage", "StageChangeData",
     "NurtureStepData", "NurtureStepTriggered", "LeadScored", "ScoreData",
     "RepAssignment", "LeadSlaBreached", "SlaBreachData",
+    "ErasureData", "PrivacyErasureRequested", "anonymise_contact", "anonymise_touchpoint", "redact",
     "Company", "Consent", "Contact", "RejectionData", "TouchpointBatchIn", "TouchpointData",
     "TouchpointIn", "TouchpointRecorded", "TouchpointRejected", "TouchpointType", "topics",
 ]

@@ -8,6 +8,7 @@ from .envelope import Envelope
 from .handoff import CrmFeedbackReceived, LeadHandedOff
 from .lifecycle import LeadStageChanged
 from .nurture import NurtureStepTriggered
+from .privacy import PrivacyErasureRequested
 from .scoring import LeadScored
 from .sla import LeadSlaBreached
 from .touchpoints import TouchpointRecorded, TouchpointRejected
@@ -23,6 +24,7 @@ EVENT_TYPES: dict[str, type[Envelope]] = {
         LeadHandedOff,
         CrmFeedbackReceived,
         LeadSlaBreached,
+        PrivacyErasureRequested,
     )
 }
 

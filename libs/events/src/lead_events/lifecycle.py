@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from .envelope import Envelope, Payload
 from .touchpoints import Company, Consent
@@ -30,6 +30,14 @@ class Evidence(Payload):
     occurred_at: datetime | None = Field(None, description="When the touchpoint behind it happened.")
 
 
+class ConsentRecord(Consent):
+    """Consent as scoring holds it: what was stated, by which source, and when."""
+
+    source: str | None = Field(None, description="The touchpoint source that carried the consent.")
+    stated_at: datetime | None = Field(None, description="When it was stated (the touchpoint's occurred_at).")
+    recorded_at: datetime | None = Field(None, description="When leadflow recorded it.")
+
+
 class LeadSnapshot(Payload):
     """What downstream services need to act without calling back."""
 
@@ -44,10 +52,16 @@ class LeadSnapshot(Payload):
     fit_grade: str | None = None
     engagement_score: float = 0
     total_score: float = 0
-    consent: Consent | None = None
+    consent: ConsentRecord | None = None
     timeline: list[Evidence] = Field(
         default_factory=list, description="The lead's activity, oldest first (the latest 25), with the points each earned."
     )
+
+    @field_validator("consent", mode="before")
+    @classmethod
+    def _record_from_consent(cls, v: object) -> object:
+        """A plain Consent (as a touchpoint states it) is a record without source and time."""
+        return v.model_dump() if isinstance(v, Consent) and not isinstance(v, ConsentRecord) else v
 
 
 class StageChangeData(Payload):

@@ -7,6 +7,7 @@ LEAD_LIFECYCLE = "lead.lifecycle"
 NURTURE_STEPS = "nurture.steps"
 HANDOFF_LEADS = "handoff.leads"
 CRM_FEEDBACK = "crm.feedback"
+PRIVACY_ERASURES = "privacy.erasures"
 
 MAIN_TOPICS = (
     TOUCHPOINTS,
@@ -16,6 +17,7 @@ MAIN_TOPICS = (
     NURTURE_STEPS,
     HANDOFF_LEADS,
     CRM_FEEDBACK,
+    PRIVACY_ERASURES,
 )
 
 

@@ -13,6 +13,7 @@ from .adapters.crm_client import HttpCrmClient
 from .agreement import load_policy
 from .api import router
 from .crm_push import CrmPush, make_http_client
+from .erasure import on_erasure_requested
 from .domain.policy import HandoffPolicy
 from .domain.routing import RoutingRules
 from .routing_config import load_routing
@@ -35,12 +36,13 @@ def build(
     push = crm.url is not None
     subscription = Subscription(
         group_id="handoff",
-        topics=[topics.LEAD_LIFECYCLE, topics.CRM_FEEDBACK],
+        topics=[topics.LEAD_LIFECYCLE, topics.CRM_FEEDBACK, topics.PRIVACY_ERASURES],
         handlers={
             "lead.stage_changed": partial(
                 on_lead_stage_changed, policy=policy, clock=clock, push=push, rules=rules
             ),
             "crm.feedback_received": partial(on_crm_feedback, policy=policy),
+            "privacy.erasure_requested": partial(on_erasure_requested, clock=clock),
         },
     )
     watch = SlaWatch(runtime.sessions, policy, rules, clock, runtime.relay.wake,

@@ -8,11 +8,13 @@ from lead_runtime.config import ConfigError, load_model
 from lead_runtime.service import Runtime, ServiceParts, create_app
 
 from .adapters.deliveries import SqlDeliveries
+from .adapters.erasures import SqlErasures
 from .api import install_openapi, make_router
 from .domain.limits import InFlight, TokenBucket
 from .domain.signature import InvalidSecret, parse_secret
 from .domain.sources import SourcesConfig
-from .ports import Clock, Deliveries, NoDeliveries
+from .ports import Clock, Deliveries, Erasures, LoggedErasures, NoDeliveries
+from .privacy_api import make_privacy_router
 from .purge import purge_worker
 from .settings import Settings
 from .webhooks import WebhookSource
@@ -65,7 +67,9 @@ def load_sources(settings: Settings) -> dict[str, WebhookSource]:
     return webhook_sources(load_model(settings.config_dir / settings.sources_file, SourcesConfig), settings)
 
 
-def make_app(settings: Settings, clock: Clock = _utc_now, deliveries: Deliveries | None = None) -> FastAPI:
+def make_app(
+    settings: Settings, clock: Clock = _utc_now, deliveries: Deliveries | None = None, erasures: Erasures | None = None
+) -> FastAPI:
     config = load_model(settings.config_dir / settings.sources_file, SourcesConfig)  # invalid: refuse to start
     sources = webhook_sources(config, settings)
     unknown = TokenBucket(config.rate_limit.per_second, config.rate_limit.burst)
@@ -77,9 +81,11 @@ def make_app(settings: Settings, clock: Clock = _utc_now, deliveries: Deliveries
             log.warning("no INGEST_DATABASE__URL: webhook redeliveries are published again (counted once downstream)")
         retention = timedelta(days=settings.webhook_retention_days)
         workers = [purge_worker(store, retention, settings.purge_interval_seconds, clock)]
-        return ServiceParts(workers=workers, state={"deliveries": store})
+        erased = erasures or (SqlErasures(rt.sessions) if rt.sessions is not None else LoggedErasures())
+        return ServiceParts(workers=workers, state={"deliveries": store, "erasures": erased})
 
-    routers = [make_router(settings, in_flight), make_webhook_router(settings, sources, unknown, in_flight, clock)]
+    routers = [make_router(settings, in_flight), make_webhook_router(settings, sources, unknown, in_flight, clock),
+               make_privacy_router(settings, clock)]
     app = create_app(name="ingest", settings=settings, database=settings.database, build=build, routers=routers,
                      own_body_limit=("/v1/touchpoints", "/v1/webhooks/"))
     install_openapi(app, [WebhookAnswer])

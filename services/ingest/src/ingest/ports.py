@@ -36,3 +36,16 @@ class NoDeliveries:
 
     async def forget_before(self, cutoff: datetime, batch: int = 5000) -> int:
         return 0
+
+
+class Erasures(Protocol):
+    """Erasure requests published, recorded without personal data (SqlErasures)."""
+
+    async def record(self, erasure_id: str, lead_id: str, requested_at: datetime) -> None: ...
+
+
+class LoggedErasures:
+    """Without a database the erasure is recorded in the log only (ids, no email)."""
+
+    async def record(self, erasure_id: str, lead_id: str, requested_at: datetime) -> None:
+        return None

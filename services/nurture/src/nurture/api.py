@@ -18,6 +18,7 @@ router = APIRouter(prefix="/v1", tags=["nurture"])
 class ConsentView(BaseModel):
     email_marketing: bool | None = Field(description="True, false, or null when unknown.")
     stated_at: datetime | None = None
+    source: str | None = Field(None, description="The source (touchpoint source) that stated it.")
     unsubscribed_at: datetime | None = Field(
         None, description="The last unsubscribe; a later opt-in (stated_at) counts again, once confirmed if required."
     )
@@ -109,7 +110,7 @@ def view(
         persona=lead.persona,
         track=catalogue.track(lead.stage, lead.persona, lead.recycle_reason) if in_nurturing else None,
         consent=ConsentView(
-            email_marketing=lead.consent, stated_at=lead.consent_at, unsubscribed_at=lead.unsubscribed_at,
+            email_marketing=lead.consent, stated_at=lead.consent_at, source=lead.consent_source, unsubscribed_at=lead.unsubscribed_at,
             double_opt_in_at=lead.double_opt_in_at, double_opt_in_required=catalogue.consent.double_opt_in_required,
         ),
         time_zone=lead_zone(lead, catalogue.quiet_hours) if catalogue.quiet_hours else lead.time_zone,

@@ -6,7 +6,7 @@ from functools import partial
 import httpx
 
 from fastapi import FastAPI
-from lead_events import LeadStageChanged, TouchpointRecorded, topics
+from lead_events import LeadStageChanged, PrivacyErasureRequested, TouchpointRecorded, topics
 from lead_runtime.consumer import Subscription
 from lead_runtime.service import Runtime, ServiceParts, Worker, create_app
 
@@ -16,6 +16,7 @@ from .admin import router as admin_router
 from .api import router
 from .delivery import EmailPush
 from .domain import Catalogue
+from .erasure import on_erasure_requested
 from .handlers import NurtureHandlers, utc_now
 from .ports import Clock
 from .scheduler import make_due_steps_worker
@@ -31,10 +32,11 @@ def build(runtime: Runtime, catalogue: Catalogue | None = None, clock: Clock | N
     handlers = NurtureHandlers(catalogue, clock or utc_now, push=push)
     subscription = Subscription(
         group_id=GROUP_ID,
-        topics=[topics.LEAD_LIFECYCLE, topics.TOUCHPOINTS],
+        topics=[topics.LEAD_LIFECYCLE, topics.TOUCHPOINTS, topics.PRIVACY_ERASURES],
         handlers={
             LeadStageChanged.EVENT_TYPE: handlers.on_lead_stage_changed,
             TouchpointRecorded.EVENT_TYPE: handlers.on_touchpoint_recorded,
+            PrivacyErasureRequested.EVENT_TYPE: partial(on_erasure_requested, clock=handlers.clock),
         },
     )
     workers = [make_due_steps_worker(

@@ -65,6 +65,7 @@ class NurtureHandlers:
             country=snapshot.company.country if snapshot.company else None,
             known=known_from_contact(snapshot.model_dump()),
             recycle_reason=rejection_reason((e.rule, e.detail) for e in data.evidence),
+            consent_source=getattr(consent, "source", None),
         )
         if data.to_stage not in NURTURING_STAGES or data.to_stage == Stage.RECYCLED:
             await repo.end_journeys(lead.lead_id, now)  # left nurturing; a recycled lead starts afresh
@@ -87,6 +88,7 @@ class NurtureHandlers:
             country=company.country if company else None,
             time_zone=next((v for k in _TIME_ZONE_KEYS if isinstance(v := data.properties.get(k), str)), None),
             known=known_from_contact(data.contact.model_dump()) | known_from_answers(data.properties, bant),
+            source=data.source,
         )
         content_id = content_taken_up(data.type, data.properties)
         if content_id:

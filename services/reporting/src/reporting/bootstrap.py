@@ -14,12 +14,16 @@ def make_app(settings: Settings) -> FastAPI:
     def build(_: Runtime) -> ServiceParts:
         subscription = Subscription(
             group_id="reporting",
-            topics=[topics.LEAD_LIFECYCLE, topics.TOUCHPOINTS, topics.HANDOFF_LEADS, topics.CRM_FEEDBACK],
+            topics=[
+                topics.LEAD_LIFECYCLE, topics.TOUCHPOINTS, topics.HANDOFF_LEADS, topics.CRM_FEEDBACK,
+                topics.PRIVACY_ERASURES,
+            ],
             handlers={
                 "lead.stage_changed": handlers.on_stage_changed,
                 "touchpoint.recorded": handlers.on_touchpoint_recorded,
                 "lead.handed_off": handlers.on_handed_off,
                 "crm.feedback_received": handlers.on_feedback,
+                "privacy.erasure_requested": handlers.on_erasure_requested,
             },
         )
         return ServiceParts(subscriptions=[subscription])

@@ -1,9 +1,13 @@
 """Events in, facts out: the read model follows lead.lifecycle, touchpoints, handoff.leads, crm.feedback."""
 
-from lead_events import CrmFeedbackReceived, LeadHandedOff, LeadStageChanged, TouchpointRecorded
+from datetime import UTC, datetime
+
+from lead_events import CrmFeedbackReceived, LeadHandedOff, LeadStageChanged, PrivacyErasureRequested, TouchpointRecorded
+from lead_runtime.erasures import record_erasure
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .adapters.repository import SqlReadModel
+from .adapters.tables import privacy_erasures
 from .domain.model import HandoffFacts, LeadFacts, StageEvent, Touch
 
 
@@ -42,4 +46,11 @@ async def on_handed_off(session: AsyncSession, event: LeadHandedOff) -> list:
 
 async def on_feedback(session: AsyncSession, event: CrmFeedbackReceived) -> list:
     await SqlReadModel(session).note_response(event.lead_id, event.data.handoff_id, event.data.at)
+    return []
+
+
+async def on_erasure_requested(session: AsyncSession, event: PrivacyErasureRequested) -> list:
+    """The read model holds no personal data (ids, stages, sources, times): recording it is all."""
+    now = datetime.now(UTC)
+    await record_erasure(session, privacy_erasures, event.data.erasure_id, event.lead_id, event.occurred_at, now)
     return []

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from lead_events import Stage, lead_id_for, normalise_email
+from lead_events import Stage, lead_id_for
 from lead_runtime.problems import Problem
 from lead_runtime.service import RuntimeDep, SessionDep
 
@@ -24,6 +24,7 @@ async def _view(repo: SqlLeadScores, lead: LeadState, rt: RuntimeDep) -> dict:
         "lead_id": lead.lead_id,
         "email": lead.profile.email,
         "stage": lead.stage,
+        "consent": lead.consent,
         "persona": score.fit.persona,
         "authority": score.fit.authority,
         "fit_score": score.fit.score,
@@ -62,7 +63,7 @@ async def find_leads(
     if email is not None:
         lead = await repo.get(lead_id_for(email))
         if lead is None:
-            raise Problem(404, "Unknown lead", f"No lead with email {normalise_email(email)}.")
+            raise Problem(404, "Unknown lead", "No lead with that email.")  # never echo personal data
         return {"leads": [await _view(repo, lead, rt)]}
     found = await repo.list_by_stage(stage.value if stage else None, limit, offset)
     return {"leads": [await _view(repo, lead, rt) for lead in found], "limit": limit, "offset": offset}

@@ -7,6 +7,7 @@ from lead_runtime.consumer import Subscription
 from lead_runtime.service import Runtime, ServiceParts, create_app
 
 from .api import router
+from .erasure import on_erasure_requested
 from .domain.policy import ScoringPolicy
 from .handlers import Clock, ScoringHandlers
 from .review import review_worker
@@ -25,10 +26,11 @@ def make_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     def build(rt: Runtime) -> ServiceParts:
         subscription = Subscription(
             group_id="scoring",
-            topics=[topics.TOUCHPOINTS, topics.LEAD_LIFECYCLE],
+            topics=[topics.TOUCHPOINTS, topics.LEAD_LIFECYCLE, topics.PRIVACY_ERASURES],
             handlers={
                 "touchpoint.recorded": handlers.on_touchpoint_recorded,
                 "lead.stage_changed": handlers.on_stage_changed,
+                "privacy.erasure_requested": on_erasure_requested,
             },
         )
         workers = [review_worker(rt, handlers, settings.review_interval_seconds)]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from lead_events import (
-    Consent, Evidence, LeadScored, LeadSnapshot, LeadStageChanged, ScoreData, Stage,
+    ConsentRecord, Evidence, LeadScored, LeadSnapshot, LeadStageChanged, ScoreData, Stage,
     StageChangeData, TouchpointData, TouchpointRecorded, derived_event_id, lead_id_for_visitor, topics,
 )
 from lead_events.touchpoints import Company
@@ -39,12 +39,19 @@ def snapshot(lead: LeadState, score: Score) -> LeadSnapshot:
                         annual_revenue_eur=p.annual_revenue_eur, industry=p.industry, country=p.country),
         persona=score.fit.persona, fit_score=score.fit.score, fit_grade=score.fit.grade,
         engagement_score=score.engagement, total_score=round(score.total, 2),
-        consent=Consent.model_validate(lead.consent) if lead.consent else None,
+        consent=ConsentRecord.model_validate(lead.consent) if lead.consent else None,
         timeline=[
             Evidence(rule=l.rule, points=l.points, touchpoint_id=l.touchpoint_id, detail=l.detail, occurred_at=l.occurred_at)
             for l in sorted(score.behaviour, key=lambda l: l.occurred_at)[-TIMELINE_LENGTH:]
         ],
     )
+
+
+def consent_record(event: TouchpointRecorded) -> dict:
+    """The consent as stated, with the source that carried it and when (for the GDPR record)."""
+    stated = event.data.consent.model_dump(mode="json")
+    at = {"stated_at": event.occurred_at, "recorded_at": event.recorded_at}
+    return {**stated, "source": event.data.source, **{k: v.isoformat() for k, v in at.items()}}
 
 
 def _evidence(lines: tuple[ScoreLine, ...] | list[ScoreLine]) -> list[Evidence]:
@@ -94,7 +101,7 @@ class ScoringHandlers:
             lead = LeadState(event.lead_id, LeadProfile(), Stage.PROSPECT.value, self.policy.version, is_new=True)
         lead.profile = lead.profile.merged(profile_from(event.data, self.policy))
         if event.data.consent is not None:
-            lead.consent = event.data.consent.model_dump(mode="json")
+            lead.consent = consent_record(event)
         activity = activity_from(event.event_id, event.data, event.occurred_at)
         earlier = await repo.ledger(lead.lead_id)
         if event.data.contact.anonymous_id:

@@ -1,6 +1,7 @@
 """handoff's tables (plus the runtime's outbox and processed_events)."""
 
 from lead_runtime.db import add_runtime_tables
+from lead_runtime.erasures import add_erasures_table
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -120,3 +121,5 @@ sla_breaches = Table(
     Column("reassigned_to", String, nullable=True),
     UniqueConstraint("handoff_id", "deadline", "due_at", name="uq_sla_breaches_deadline"),
 )
+
+privacy_erasures = add_erasures_table(metadata)

@@ -14,6 +14,7 @@ class DeliveryStatus(StrEnum):
     DELIVERED = "delivered"
     FAILED = "failed"
     NOT_CONFIGURED = "not_configured"
+    CANCELLED = "cancelled"  # the person was erased before the CRM had the lead
 
 
 class AttemptResult(StrEnum):

@@ -6,7 +6,12 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sqlalchemy import cast
+from sqlalchemy.dialects.postgresql import JSONB
+
 from .tables import nurture_deliveries, nurture_leads
+
+_NO_EMAIL = cast({"email": None}, JSONB)
 
 
 @dataclass(frozen=True)
@@ -66,3 +71,14 @@ class SqlDeliveries:
                         "last_error": r.last_error, "finished_at": r.finished_at}
             for r in (await self._session.execute(query)).all()
         }
+
+    async def erase_lead(self, lead_id: str, at: datetime) -> None:
+        """Pushes not yet made are cancelled; every body loses the address."""
+        d = nurture_deliveries.c
+        await self._session.execute(
+            update(nurture_deliveries).where(d.lead_id == lead_id, d.status == "pending")
+            .values(status="cancelled", next_attempt_at=None, last_error="person erased", finished_at=at)
+        )
+        await self._session.execute(
+            update(nurture_deliveries).where(d.lead_id == lead_id).values(body=d.body.op("||")(_NO_EMAIL))
+        )

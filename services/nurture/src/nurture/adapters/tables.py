@@ -1,6 +1,7 @@
 """Nurture's tables: what it knows of each lead, the steps it sent, the content leads took up."""
 
 from lead_runtime.db import add_runtime_tables
+from lead_runtime.erasures import add_erasures_table
 from sqlalchemy import (
     Boolean, Column, DateTime, Index, Integer, MetaData, String, Table, Text, UniqueConstraint, text,
 )
@@ -18,6 +19,7 @@ nurture_leads = Table(
     Column("stage", String),
     Column("consent", Boolean),  # email_marketing: true, false, null = unknown
     Column("consent_at", DateTime(timezone=True)),
+    Column("consent_source", String),  # the touchpoint source that stated the consent
     Column("unsubscribed_at", DateTime(timezone=True)),
     Column("handed_off", Boolean, nullable=False, server_default="false"),
     Column("next_due_at", DateTime(timezone=True)),  # when the worker should look again
@@ -99,3 +101,5 @@ nurture_deliveries = Table(
         "ix_nurture_deliveries_due", "next_attempt_at", postgresql_where=text("status = 'pending'")
     ),
 )
+
+privacy_erasures = add_erasures_table(metadata)

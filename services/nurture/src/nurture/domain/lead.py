@@ -39,6 +39,7 @@ def apply_stage_change(
     country: str | None = None,
     known: Iterable[str] = (),
     recycle_reason: str | None = None,
+    consent_source: str | None = None,
 ) -> LeadState:
     """The stage is scoring's and handoff's word. Their snapshot's consent only fills a gap:
     it may be older than an unsubscribe nurture has already seen."""
@@ -50,6 +51,7 @@ def apply_stage_change(
         persona=persona or lead.persona,
         email=email or lead.email,
         consent=lead.consent if keep_own_consent else consent,
+        consent_source=lead.consent_source if keep_own_consent else consent_source,
         handed_off=lead.handed_off or to_stage in WITH_SALES_STAGES,
         updated_at=now,
         country=country or lead.country,
@@ -84,6 +86,7 @@ def apply_touchpoint(
     country: str | None = None,
     time_zone: str | None = None,
     known: Iterable[str] = (),
+    source: str | None = None,
 ) -> LeadState:
     """Consent follows the latest statement by time of occurrence; an unsubscribe is one, and
     it voids the earlier double opt-in (a new opt-in must be confirmed anew)."""
@@ -95,13 +98,14 @@ def apply_touchpoint(
     is_newer = lead.consent_at is None or occurred_at >= lead.consent_at
     if type == T.UNSUBSCRIBED and is_newer:
         return replace(
-            lead, consent=False, consent_at=occurred_at, unsubscribed_at=occurred_at, double_opt_in_at=None
+            lead, consent=False, consent_at=occurred_at, unsubscribed_at=occurred_at, double_opt_in_at=None,
+            consent_source=source,
         )
     if consent is not None and is_newer:
         # A new opt-in keeps `unsubscribed_at` (the last unsubscribe): a confirmation older than it,
         # e.g. on a stale snapshot arriving later, must not confirm the new opt-in.
         lead = _with_double_opt_in(lead, double_opt_in_at)
-        return replace(lead, consent=consent, consent_at=occurred_at)
+        return replace(lead, consent=consent, consent_at=occurred_at, consent_source=source)
     return _with_double_opt_in(lead, double_opt_in_at)
 
 
@@ -131,3 +135,8 @@ def answers_step(step: SentStep | None, type: str, properties: dict[str, Any]) -
     if step is None or step.answered_at is not None or type not in CONTENT_TOUCHPOINTS:
         return False
     return content_taken_up(type, properties) == step.content_id or properties.get("step_id") == step.step_id
+
+
+def erased(lead: LeadState) -> LeadState:
+    """The lead after its person asked to be erased: no address, so nothing can be sent any more."""
+    return replace(lead, email=None, time_zone=None)

@@ -23,6 +23,7 @@ class LeadState:
     stage: Stage | None = None  # None: only touchpoints seen so far
     consent: bool | None = None  # email_marketing: True, False or unknown
     consent_at: datetime | None = None  # when the consent we hold was stated
+    consent_source: str | None = None  # the source (touchpoint source) that stated it
     unsubscribed_at: datetime | None = None
     handed_off: bool = False  # has been with sales at least once
     updated_at: datetime | None = None

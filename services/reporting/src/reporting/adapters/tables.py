@@ -2,6 +2,7 @@
 
 from sqlalchemy import Column, DateTime, Index, MetaData, String, Table, Text
 from lead_runtime.db import add_runtime_tables
+from lead_runtime.erasures import add_erasures_table
 
 metadata = MetaData()
 add_runtime_tables(metadata)
@@ -50,3 +51,6 @@ handoffs = Table(
     Column("team", String),
     Column("responded_at", _TS),
 )
+
+# Reporting keeps no personal data (lead ids, stages, sources, times); it only records that it honoured an erasure.
+privacy_erasures = add_erasures_table(metadata)

@@ -11,6 +11,8 @@ from lead_events import LeadStageChanged, TouchpointRecorded
 
 from ..domain.lead import LeadState
 from ..domain.model import LeadProfile, ScoreLine
+from lead_events import anonymise_touchpoint, redact
+
 from .tables import leads, score_changes, stage_changes, touchpoints
 
 
@@ -156,4 +158,23 @@ class SqlLeadScores:
         query = select(func.count()).select_from(touchpoints).where(touchpoints.c.lead_id == lead_id)
         return (await self.session.execute(query)).scalar_one()
 
-
+    async def erase_person(self, lead_id: str, secrets: list[str]) -> None:
+        """Stored touchpoints lose their contact; free text loses the person's values (`secrets`)."""
+        rows = (await self.session.execute(
+            select(touchpoints.c.event_id, touchpoints.c.data).where(touchpoints.c.lead_id == lead_id).with_for_update()
+        )).all()
+        for row in rows:
+            data = redact(anonymise_touchpoint(row.data), secrets)
+            await self.session.execute(update(touchpoints).where(touchpoints.c.event_id == row.event_id).values(data=data))
+        if not secrets:
+            return
+        for row in (await self.session.execute(select(stage_changes).where(stage_changes.c.lead_id == lead_id))).all():
+            await self.session.execute(
+                update(stage_changes).where(stage_changes.c.id == row.id)
+                .values(reason=redact(row.reason, secrets), evidence=redact(row.evidence, secrets))
+            )
+        for row in (await self.session.execute(select(score_changes).where(score_changes.c.lead_id == lead_id))).all():
+            if row.detail:
+                await self.session.execute(
+                    update(score_changes).where(score_changes.c.id == row.id).values(detail=redact(row.detail, secrets))
+                )

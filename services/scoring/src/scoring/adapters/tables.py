@@ -5,6 +5,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from lead_runtime.db import add_runtime_tables
+from lead_runtime.erasures import add_erasures_table
 
 metadata = MetaData()
 add_runtime_tables(metadata)
@@ -74,3 +75,5 @@ agreements = Table(
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("activated_at", DateTime(timezone=True)),
 )
+
+privacy_erasures = add_erasures_table(metadata)

@@ -1,0 +1,42 @@
+"""The record of privacy erasures a service has carried out: ids and times only, no personal data."""
+
+from datetime import datetime
+
+from sqlalchemy import Column, DateTime, MetaData, String, Table
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+TABLE = "privacy_erasures"
+
+
+def add_erasures_table(metadata: MetaData) -> Table:
+    return Table(
+        TABLE,
+        metadata,
+        Column("erasure_id", String, primary_key=True),
+        Column("lead_id", String, nullable=False, index=True),
+        Column("requested_at", DateTime(timezone=True), nullable=False),
+        Column("erased_at", DateTime(timezone=True), nullable=False),
+    )
+
+
+def create_erasures_table() -> None:
+    """For a service's migration that adds the erasure record."""
+    import sqlalchemy as sa
+    from alembic import op
+
+    op.create_table(
+        TABLE,
+        sa.Column("erasure_id", sa.String, primary_key=True),
+        sa.Column("lead_id", sa.String, nullable=False),
+        sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("erased_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index(f"ix_{TABLE}_lead_id", TABLE, ["lead_id"])
+
+
+async def record_erasure(
+    session: AsyncSession, table: Table, erasure_id: str, lead_id: str, requested_at: datetime, erased_at: datetime
+) -> None:
+    row = {"erasure_id": erasure_id, "lead_id": lead_id, "requested_at": requested_at, "erased_at": erased_at}
+    await session.execute(insert(table).values(row).on_conflict_do_nothing())

@@ -1,0 +1,22 @@
+"""The erasures handoff carried out: erasure id, lead id and times, never personal data.
+
+Revision ID: 0003
+Revises: 0002
+"""
+
+from alembic import op
+
+from lead_runtime.erasures import TABLE, create_erasures_table
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    create_erasures_table()
+
+
+def downgrade() -> None:
+    op.drop_table(TABLE)
