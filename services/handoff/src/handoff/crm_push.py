@@ -17,6 +17,7 @@ import httpx
 from lead_events import HandoffData
 from lead_runtime import metrics
 from lead_runtime.logs import fields
+from lead_runtime.workers import poll
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from .adapters.crm_client import HttpCrmClient, PushResult
@@ -63,17 +64,8 @@ class CrmPush:
 
     async def run(self, stopping: asyncio.Event) -> None:
         try:
-            while not stopping.is_set():
-                try:
-                    pushed = await self.push_due()
-                except Exception:
-                    log.exception("CRM push round failed; retrying")
-                    pushed = 0
-                if pushed < self._settings.batch_size:
-                    try:
-                        await asyncio.wait_for(stopping.wait(), self._settings.poll_interval_seconds)
-                    except TimeoutError:
-                        pass
+            await poll(self.push_due, stopping, self._settings.poll_interval_seconds, self._settings.batch_size,
+                       "CRM push round")
         finally:
             if self._on_close is not None:
                 result = self._on_close()

@@ -14,6 +14,7 @@ from datetime import datetime
 from lead_events import HandoffData, LeadSlaBreached, SlaBreachData, derived_event_id, topics
 from lead_runtime.logs import fields
 from lead_runtime.outbox import add_event
+from lead_runtime.workers import poll
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from .adapters.sla_store import SqlSla
@@ -47,17 +48,7 @@ class SlaWatch:
         self._batch = batch_size
 
     async def run(self, stopping: asyncio.Event) -> None:
-        while not stopping.is_set():
-            try:
-                checked = await self.check_due()
-            except Exception:
-                log.exception("SLA check failed; retrying")
-                checked = 0
-            if checked < self._batch:
-                try:
-                    await asyncio.wait_for(stopping.wait(), self._interval)
-                except TimeoutError:
-                    pass
+        await poll(self.check_due, stopping, self._interval, self._batch, "SLA check")
 
     async def check_due(self) -> int:
         """One round. Returns how many handoffs were looked at."""

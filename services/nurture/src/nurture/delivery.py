@@ -10,6 +10,7 @@ import logging
 from datetime import timedelta
 
 from lead_runtime.logs import fields
+from lead_runtime.workers import poll
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from .adapters.deliveries import Delivery, SqlDeliveries
@@ -30,17 +31,8 @@ class EmailPush:
         self._lease = timedelta(seconds=settings.timeout_seconds * 2 + 30)
 
     async def run(self, stopping: asyncio.Event) -> None:
-        while not stopping.is_set():
-            try:
-                pushed = await self.push_due()
-            except Exception:
-                log.exception("email push round failed; retrying")
-                pushed = 0
-            if pushed < self._settings.batch_size:
-                try:
-                    await asyncio.wait_for(stopping.wait(), self._settings.poll_interval_seconds)
-                except TimeoutError:
-                    pass
+        await poll(self.push_due, stopping, self._settings.poll_interval_seconds, self._settings.batch_size,
+                   "email push round")
 
     async def push_due(self) -> int:
         now = self._handlers.clock()

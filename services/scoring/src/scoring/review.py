@@ -2,30 +2,20 @@
 threshold (an indexed due time, claimed with SKIP LOCKED) and lets the handler re-decide."""
 
 import asyncio
-import logging
 
 from lead_runtime import outbox
 from lead_runtime.service import Runtime
+from lead_runtime.workers import poll
 
 from .adapters.repository import SqlLeadScores
 from .handlers import AGREEMENT_CHECK_SECONDS, ScoringHandlers
 
-log = logging.getLogger(__name__)
-
 
 def review_worker(rt: Runtime, handlers: ScoringHandlers, interval_seconds: float, batch: int = 200):
     async def run(stopping: asyncio.Event) -> None:
-        while not stopping.is_set():
-            try:
-                reviewed = await review_due(rt, handlers, batch)
-            except Exception:
-                log.exception("decay review failed; retrying")
-                reviewed = 0
-            if reviewed < batch:
-                try:
-                    await asyncio.wait_for(stopping.wait(), min(interval_seconds, AGREEMENT_CHECK_SECONDS))
-                except TimeoutError:
-                    pass
+        # follows the agreement every few seconds even when the review interval is longer
+        interval = min(interval_seconds, AGREEMENT_CHECK_SECONDS)
+        await poll(lambda: review_due(rt, handlers, batch), stopping, interval, batch, "decay review")
 
     run.__name__ = "decay-review"
     return run
