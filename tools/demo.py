@@ -112,6 +112,9 @@ def report(client: httpx.Client) -> None:
         last = f"last step: {steps[-1].get('title')}" if steps else "no step sent"
         nothing = (info.get("nothing_due") or {}).get("reason")
         print(f"    {_name(who)}: {last}; {nothing or _next(info)}")
+    for who, stage in EXPECTED.items():
+        if stage == "sales_ready":
+            wait_until_in_crm(client, PEOPLE[who]["email"])  # the CRM push runs on its own schedule
     crm = client.get(CRM).json()
     print(f"\nCRM sandbox ({CRM}) holds {len(crm['leads'])} lead(s) from {crm['requests']} push request(s)")
     funnel = wait_for_report(client)
