@@ -1,18 +1,18 @@
-"""deploy/k8s and deploy/grafana, validated without a cluster: each document against its schema
-(tests/contract/k8s_schemas.py), then the things a schema cannot see: ports, probes, consumer
-groups, replica limits, and dashboard queries that name metrics the services really export."""
+"""deploy/k8s and deploy/grafana, validated without a cluster: each document against its upstream
+schema (tests/contract/official_schemas.py), then the things a schema cannot see: ports, probes,
+consumer groups, replica limits, and dashboard queries that name metrics the services really export."""
 
+import copy
 import json
 import re
 from pathlib import Path
 
-import jsonschema
 import pytest
 import yaml
 from lead_runtime import metrics  # noqa: F401  (registers the metrics the dashboard must name)
 from prometheus_client import REGISTRY
 
-from tests.contract.k8s_schemas import GRAFANA_DASHBOARD, SCHEMAS
+from tests.contract.official_schemas import dashboard_problems, manifest_problems
 
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "k8s"
@@ -37,9 +37,27 @@ def of_kind(kind: str) -> dict[str, dict]:
 
 
 @pytest.mark.parametrize("source,doc", documents(), ids=lambda v: v if isinstance(v, str) else v.get("kind"))
-def test_every_manifest_matches_its_schema(source, doc):
-    assert doc["kind"] in SCHEMAS, f"{source}: no schema for kind {doc['kind']}; add one to k8s_schemas.py"
-    jsonschema.validate(doc, SCHEMAS[doc["kind"]])
+def test_every_manifest_matches_its_upstream_schema(source, doc):
+    assert manifest_problems(doc) == [], source
+
+
+@pytest.mark.parametrize("kind,change,expected", [
+    ("Deployment", lambda d: d["spec"]["template"]["spec"]["containers"][0].update(readynessProbe={}), "readynessProbe"),
+    ("Deployment", lambda d: d["spec"].update(replicas="2"), "'2' is not of type 'integer'"),
+    ("Service", lambda d: d["spec"]["ports"][0].pop("port"), "'port' is a required property"),
+    ("ScaledObject", lambda d: d["spec"].update(maxReplicas=3), "spec.maxReplicas: unknown field"),
+    ("ScaledObject", lambda d: d["spec"].update(minReplicaCount="1"), "spec.minReplicaCount: Input should be a valid integer"),
+    ("ScaledObject", lambda d: d["spec"]["triggers"][0].pop("type"), "spec.triggers.0.type: Field required"),
+])
+def test_the_schemas_refuse_a_broken_manifest(kind, change, expected):
+    doc = copy.deepcopy(of_kind(kind)["scoring"])
+    change(doc)
+    assert any(expected in problem for problem in manifest_problems(doc)), manifest_problems(doc)
+
+
+def test_an_unknown_kind_is_not_waved_through():
+    doc = {"apiVersion": "keda.sh/v1alpha1", "kind": "ScaledJob", "metadata": {"name": "x"}, "spec": {}}
+    assert manifest_problems(doc)
 
 
 def test_kustomization_lists_every_manifest():
@@ -88,9 +106,29 @@ def test_consumer_topics_match_the_services_subscriptions():
         assert {getattr(t, n) for n in named if isinstance(getattr(t, n, None), str)} >= topics, name
 
 
-def test_dashboard_matches_its_schema_and_names_only_exported_metrics():
-    dashboard = json.loads((ROOT / "deploy" / "grafana" / "leadflow.json").read_text())
-    jsonschema.validate(dashboard, GRAFANA_DASHBOARD)
+def load_dashboard() -> dict:
+    return json.loads((ROOT / "deploy" / "grafana" / "leadflow.json").read_text())
+
+
+def test_dashboard_matches_grafanas_schema():
+    assert dashboard_problems(load_dashboard()) == []
+
+
+@pytest.mark.parametrize("change,expected", [
+    (lambda d: d["panels"][0].update(legendd={}), "panels[0].legendd: unknown field"),
+    (lambda d: d["panels"][0]["gridPos"].update(h="8"), "grid_pos.h: str is not an instance of int"),
+    (lambda d: d["panels"][0].update(type="timeserie"), "'timeserie' is not a panel type"),
+    (lambda d: d["panels"][0]["options"]["legend"].update(placement="top"), "'top' is not one of ['bottom', 'right']"),
+    (lambda d: d["panels"][0]["targets"][0].update(exp=d["panels"][0]["targets"][0].pop("expr")), "targets[0].exp: unknown"),
+])
+def test_grafanas_schema_refuses_a_broken_dashboard(change, expected):
+    dashboard = load_dashboard()
+    change(dashboard)
+    assert any(expected in problem for problem in dashboard_problems(dashboard)), dashboard_problems(dashboard)
+
+
+def test_dashboard_names_only_exported_metrics():
+    dashboard = load_dashboard()
     suffixes = ("", "_total", "_bucket", "_sum", "_count")  # a labelled metric has no samples yet
     exported = {family.name + suffix for family in REGISTRY.collect() for suffix in suffixes}
     used = set()
