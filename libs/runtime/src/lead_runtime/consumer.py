@@ -193,13 +193,17 @@ class ConsumerLoop:
             metrics.EVENTS_PROCESSED.labels(topic, event.event_type, "skipped").inc()
             return
         with log_context(event.event_id, event.correlation_id):
+            where = dict(topic=topic, partition=record.partition, offset=record.offset, event_type=event.event_type,
+                         lead_id=event.lead_id)
             if (await session.execute(_MARK, {"id": event.event_id})).first() is None:
                 metrics.EVENTS_PROCESSED.labels(topic, event.event_type, "duplicate").inc()
+                log.info("duplicate skipped", extra=fields(**where))
                 return
             started = time.perf_counter()
             try:
                 async with session.begin_nested():
-                    for out_topic, out_event in await handler(session, event):
+                    emitted = await handler(session, event)
+                    for out_topic, out_event in emitted:
                         await outbox.add_event(session, out_topic, out_event)
             except TRANSIENT:
                 raise
@@ -209,8 +213,12 @@ class ConsumerLoop:
                 log.exception("handler failed; dead-lettering", extra=fields(topic=topic))
                 await self._dead_letter(session, topic, record, f"{type(exc).__name__}: {exc}")
                 return
+            seconds = time.perf_counter() - started
             metrics.EVENTS_PROCESSED.labels(topic, event.event_type, "applied").inc()
-            metrics.EVENT_SECONDS.labels(topic, event.event_type).observe(time.perf_counter() - started)
+            metrics.EVENT_SECONDS.labels(topic, event.event_type).observe(seconds)
+            # committed with its batch; the emitted event ids let a reader follow the chain onwards
+            log.info("handled", extra=fields(**where, ms=round(seconds * 1000, 1), emitted=[
+                {"topic": t, "event_type": e.event_type, "event_id": e.event_id} for t, e in emitted]))
 
     async def _dead_letter(
         self, session: AsyncSession, topic: str, record: ConsumerRecord, error: str

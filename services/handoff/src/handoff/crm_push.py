@@ -16,7 +16,7 @@ from datetime import timedelta
 import httpx
 from lead_events import HandoffData
 from lead_runtime import metrics
-from lead_runtime.logs import fields
+from lead_runtime.logs import fields, log_context
 from lead_runtime.workers import poll
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -86,6 +86,10 @@ class CrmPush:
         return len(claimed)
 
     async def _push_one(self, handoff: Handoff) -> None:
+        with log_context(None, handoff.correlation_id or None):
+            await self._push_and_record(handoff)
+
+    async def _push_and_record(self, handoff: Handoff) -> None:
         body = self._map(handoff.lead_id, HandoffData.model_validate(handoff.payload))
         started = time.perf_counter()
         result: PushResult = await self._client.push(handoff.handoff_id, body)
@@ -106,7 +110,7 @@ class CrmPush:
         log.log(
             logging.INFO if step.result != "failed" else logging.ERROR,
             "CRM push attempt",
-            extra=fields(handoff_id=handoff.handoff_id, attempt=attempt, status_code=result.status_code,
+            extra=fields(handoff_id=handoff.handoff_id, lead_id=handoff.lead_id, attempt=attempt, status_code=result.status_code,
                          error=result.error, result=step.result.value),
         )
         async with self._sessions() as session, session.begin():

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from lead_events import HandoffData, LeadSlaBreached, SlaBreachData, derived_event_id, topics
-from lead_runtime.logs import fields
+from lead_runtime.logs import fields, log_context
 from lead_runtime.outbox import add_event
 from lead_runtime.workers import poll
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -94,9 +94,11 @@ class SlaWatch:
                 deadlines = reassigned_deadlines(deadlines, now, self._policy)
                 await store.reassign(h.handoff_id, reassigned.rep_id, reassigned.team,
                                      reassigned.model_dump(mode="json"), deadlines)
-            log.warning("sales SLA breached", extra=fields(handoff_id=h.handoff_id, deadline=kind.value,
-                                                           rep_id=h.rep_id, escalated_to=escalated_to))
-            events.append(self._event(h, kind.value, due, now, escalated_to, reassigned, deadlines))
+            event = self._event(h, kind.value, due, now, escalated_to, reassigned, deadlines)
+            with log_context(event.event_id, event.correlation_id):
+                log.warning("sales SLA breached", extra=fields(handoff_id=h.handoff_id, lead_id=h.lead_id, deadline=kind.value,
+                                                               rep_id=h.rep_id, escalated_to=escalated_to))
+            events.append(event)
         await store.set_next_check(h.handoff_id, next_check(deadlines, h.responded_at, now))
         return events
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from lead_events import TouchpointBatchIn, TouchpointIn
+from lead_runtime.logs import fields, log_context
 from lead_runtime.problems import PROBLEM, problem_response
 from prometheus_client import Counter
 from pydantic import BaseModel, Field
@@ -114,7 +115,7 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 
 def unavailable_response(exc: PublishFailed, retry_after: int) -> Response:
     TOUCHPOINTS.labels("unavailable").inc()
-    log.warning("kafka unavailable", extra={"fields": {"error": str(exc)}})
+    log.warning("kafka unavailable", extra=fields(error=str(exc)))
     detail = f"Kafka did not acknowledge in time. Send the same request again in {retry_after} s; resending is safe."
     response = problem_response(503, "Temporarily unavailable", detail)
     response.headers["Retry-After"] = str(retry_after)
@@ -132,6 +133,9 @@ def overloaded(retry_after: int) -> Response:
 def answer_response(outcome: Accepted | Refused) -> Response:
     if isinstance(outcome, Accepted):
         TOUCHPOINTS.labels("accepted").inc(len(outcome.events))
+        for event in outcome.events:  # the first line of each touchpoint's trail through the services
+            with log_context(event.event_id, event.correlation_id):
+                log.info("accepted", extra=fields(lead_id=event.lead_id, type=event.data.type, source=event.data.source))
         doc = TouchpointsAccepted(
             accepted=len(outcome.events),
             event_ids=[e.event_id for e in outcome.events],
@@ -140,7 +144,7 @@ def answer_response(outcome: Accepted | Refused) -> Response:
         return JSONResponse(doc.model_dump(), status_code=202)
     refusal = outcome.refusal
     TOUCHPOINTS.labels(f"refused_{refusal.status}").inc()
-    log.info("refused", extra={"fields": {"rejection_id": outcome.rejection_id, "status": refusal.status}})
+    log.info("refused", extra=fields(rejection_id=outcome.rejection_id, status=refusal.status))
     extra: dict[str, Any] = {"rejection_id": outcome.rejection_id}
     if refusal.errors:
         extra["errors"] = refusal.errors

@@ -9,7 +9,7 @@ import asyncio
 import logging
 from datetime import timedelta
 
-from lead_runtime.logs import fields
+from lead_runtime.logs import fields, log_context
 from lead_runtime.workers import poll
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -44,6 +44,10 @@ class EmailPush:
         return len(claimed)
 
     async def _push_one(self, delivery: Delivery) -> None:
+        with log_context(None, delivery.correlation_id):
+            await self._push_and_record(delivery)
+
+    async def _push_and_record(self, delivery: Delivery) -> None:
         stop = may_deliver(delivery.consent, delivery.unsubscribed_at, paused=False, queued_at=delivery.queued_at)
         if stop is not None:
             await self._record(delivery, delivery.attempts, CANCELLED, None, None, stop)
@@ -55,7 +59,7 @@ class EmailPush:
             attempt, result.status_code, self._handlers.clock(), max_attempts=s.max_attempts,
             base=s.backoff_base_seconds, cap=s.backoff_max_seconds, retry_after=result.retry_after,
         )
-        log.info("email push attempt", extra=fields(step_id=delivery.step_id, attempt=attempt,
+        log.info("email push attempt", extra=fields(step_id=delivery.step_id, lead_id=delivery.lead_id, attempt=attempt,
                                                    status_code=result.status_code, result=after.status))
         await self._record(delivery, attempt, after.status, after.next_attempt_at, result.status_code, result.error)
 

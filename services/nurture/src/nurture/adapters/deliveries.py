@@ -3,13 +3,11 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import cast, select, update
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sqlalchemy import cast
-from sqlalchemy.dialects.postgresql import JSONB
-
-from .tables import nurture_deliveries, nurture_leads
+from .tables import nurture_deliveries, nurture_leads, nurture_steps
 
 _NO_EMAIL = cast({"email": None}, JSONB)
 
@@ -23,6 +21,7 @@ class Delivery:
     consent: bool | None
     unsubscribed_at: datetime | None
     queued_at: datetime | None = None
+    correlation_id: str | None = None  # of the step; None once the person was erased
 
 
 class SqlDeliveries:
@@ -32,10 +31,12 @@ class SqlDeliveries:
     async def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> list[Delivery]:
         """Due pushes, locked with SKIP LOCKED and leased: a crash mid-push makes them due again
         after the lease, and the Idempotency-Key lets the email system drop the duplicate."""
-        d, lead = nurture_deliveries.c, nurture_leads.c
+        d, lead, step = nurture_deliveries.c, nurture_leads.c, nurture_steps.c
         query = (
-            select(d.step_id, d.lead_id, d.body, d.attempts, d.created_at, lead.consent, lead.unsubscribed_at)
-            .join(nurture_leads, nurture_leads.c.lead_id == d.lead_id, isouter=True)
+            select(d.step_id, d.lead_id, d.body, d.attempts, d.created_at, lead.consent, lead.unsubscribed_at,
+                   step.correlation_id)
+            .join(nurture_leads, lead.lead_id == d.lead_id, isouter=True)
+            .join(nurture_steps, step.step_id == d.step_id, isouter=True)
             .where(d.status == "pending", d.next_attempt_at <= now)
             .order_by(d.next_attempt_at)
             .limit(limit)
@@ -48,7 +49,7 @@ class SqlDeliveries:
                 update(nurture_deliveries).where(d.step_id.in_(ids)).values(next_attempt_at=lease_until)
             )
         return [
-            Delivery(r.step_id, r.lead_id, r.body, r.attempts, r.consent, r.unsubscribed_at, r.created_at)
+            Delivery(r.step_id, r.lead_id, r.body, r.attempts, r.consent, r.unsubscribed_at, r.created_at, r.correlation_id)
             for r in rows
         ]
 
