@@ -105,3 +105,55 @@ async def test_an_erased_person_is_in_no_table_api_answer_or_later_message(stack
     written = await _written_since(stack.kafka, before)
     assert any(b"lead.stage_changed" in v for v in written)  # the check below saw the later events
     assert not [v for v in written if email.encode() in v.lower()]
+
+
+def _skipped_as_erased(stack, event_id: str) -> list[str]:
+    """The consumers that logged skipping `event_id` because its person was erased."""
+    marker = '"msg": "skipped: the person asked to be erased after this happened"'
+    return [name for name in CONSUMERS
+            if any(marker in line and event_id in line
+                   for line in stack.services[name].log_path.read_text(errors="replace").splitlines())]
+
+
+async def test_a_touchpoint_from_before_the_erasure_arriving_late_brings_no_one_back(stack):
+    """An import of old data or a lagging sender: the touchpoint happened before the request, so no
+    service applies it; one that happens after the request is new, and applies."""
+    contact = a_contact()
+    email, lead_id = contact["email"], lead_id_for(contact["email"])
+    first = a_touchpoint("webinar_attended", contact)
+    assert (await _post(f"{stack.url('ingest')}/v1/touchpoints", first)).status_code == 202
+
+    async def scored():
+        return (await _get(f"{stack.url('scoring')}/v1/leads/{lead_id}")).status_code == 200
+
+    await eventually(scored)
+    answer = await _post(f"{stack.url('ingest')}/v1/privacy/erasure", {"email": email})
+    erasure_id = answer.json()["erasure_id"]
+
+    async def honoured_everywhere():
+        return all([await columns_mentioning(stack.databases[s], erasure_id) for s in CONSUMERS])
+
+    await eventually(honoured_everywhere)
+
+    late = a_touchpoint("demo_requested", contact)
+    late["occurred_at"] = first["occurred_at"]  # before the request
+    answer = await _post(f"{stack.url('ingest')}/v1/touchpoints", late)
+    assert answer.status_code == 202, answer.text
+    [late_id] = answer.json()["event_ids"]
+
+    async def skipped_everywhere():
+        return _skipped_as_erased(stack, late_id) == ["scoring", "nurture", "reporting"]  # the touchpoint readers
+
+    await eventually(skipped_everywhere)
+    for service in CONSUMERS:
+        assert await columns_mentioning(stack.databases[service], email) == [], service
+    assert not [body for body in stack.crm.leads.values() if body.get("lead_id") == lead_id]  # no demo to sales
+
+    again = a_touchpoint("form_submitted", contact)  # after the request: the person is back, by choice
+    assert (await _post(f"{stack.url('ingest')}/v1/touchpoints", again)).status_code == 202
+
+    async def back():
+        return email in (await _get(f"{stack.url('scoring')}/v1/leads/{lead_id}")).text
+
+    await eventually(back)
+

@@ -23,7 +23,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from . import metrics, outbox
+from . import erasures, metrics, outbox
 from .logs import fields, log_context
 from .settings import KafkaSettings
 
@@ -32,8 +32,12 @@ log = logging.getLogger(__name__)
 Publish = tuple[str, Envelope]
 Handler = Callable[[AsyncSession, Envelope], Awaitable[Sequence[Publish]]]
 
+# One round trip per message: mark it processed (or find it was) and read when the person it is
+# about asked to be erased, if they did. Every consuming service has the erasures table.
 _MARK = text(
-    "INSERT INTO processed_events (event_id) VALUES (:id) ON CONFLICT DO NOTHING RETURNING event_id"
+    "WITH mark AS (INSERT INTO processed_events (event_id) VALUES (:id) ON CONFLICT DO NOTHING RETURNING 1)"
+    f" SELECT EXISTS (SELECT 1 FROM mark) AS new, (SELECT max(requested_at) FROM {erasures.TABLE}"
+    " WHERE lead_id = :lead) AS erased_at"
 )
 _PING = text("SELECT 1")
 
@@ -195,9 +199,15 @@ class ConsumerLoop:
         with log_context(event.event_id, event.correlation_id):
             where = dict(topic=topic, partition=record.partition, offset=record.offset, event_type=event.event_type,
                          lead_id=event.lead_id)
-            if (await session.execute(_MARK, {"id": event.event_id})).first() is None:
+            new, erased_at = (await session.execute(_MARK, {"id": event.event_id, "lead": event.lead_id})).one()
+            if not new:
                 metrics.EVENTS_PROCESSED.labels(topic, event.event_type, "duplicate").inc()
                 log.info("duplicate skipped", extra=fields(**where))
+                return
+            if erasures.predates_erasure(event.event_type, event.occurred_at, erased_at):
+                metrics.EVENTS_PROCESSED.labels(topic, event.event_type, "erased").inc()
+                log.info("skipped: the person asked to be erased after this happened",
+                         extra=fields(**where, erased_at=erased_at))
                 return
             started = time.perf_counter()
             try:

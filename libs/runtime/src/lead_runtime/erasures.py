@@ -7,6 +7,14 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 TABLE = "privacy_erasures"
+ERASURE_EVENT = "privacy.erasure_requested"
+
+
+def predates_erasure(event_type: str, occurred_at: datetime, erased_at: datetime | None) -> bool:
+    """An event about a person that happened before they asked to be erased must not bring them
+    back, however late it arrives (a lagging consumer, a replay, an import of old data). What
+    happened after the request (they filled in a form again) is new and applies."""
+    return erased_at is not None and event_type != ERASURE_EVENT and occurred_at < erased_at
 
 
 def add_erasures_table(metadata: MetaData) -> Table:

@@ -12,7 +12,7 @@ from prometheus_client import Counter, Gauge, Histogram
 
 EVENTS_PROCESSED = Counter(
     "leadflow_events_processed_total",
-    "Events a consumer handled, by outcome (applied, duplicate, skipped, dead_lettered).",
+    "Events a consumer handled, by outcome (applied, duplicate, skipped, erased, dead_lettered).",
     ["topic", "event_type", "outcome"],
 )
 PROCESSING_SECONDS = Histogram(
