@@ -1,10 +1,11 @@
 """The consume-process-commit loop, written once.
 
-Per batch: one database transaction per partition number (concurrently); each message in a savepoint; de-duplication by
-`event_id` in `processed_events`; what a handler publishes goes to the outbox in the same
-transaction; a message that cannot be decoded or whose handler fails goes to `<topic>.dlq`
-(through the outbox, so it is as durable as the rest). Offsets are committed only after the
-database commit. Infrastructure failures (database or broker down) re-run the batch later.
+Per batch: one database transaction per partition number (concurrently), run by
+`lead_runtime.group`: de-duplication by `event_id` in `processed_events`, what a handler
+publishes goes to the outbox in the same transaction, a message that cannot be decoded or whose
+handler fails goes to `<topic>.dlq` (through the outbox, so it is as durable as the rest).
+Offsets are committed only after the database commit. Infrastructure failures (database or
+broker down) re-run the batch later.
 """
 
 import asyncio
@@ -18,12 +19,12 @@ from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError, KafkaError
-from lead_events import Envelope, UndecodableEvent, UnknownEventType, decode, topics
+from lead_events import Envelope
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from . import erasures, metrics, outbox
+from . import metrics
+from .group import TRANSIENT, Outcome, run_group
 from .logs import fields, log_context
 from .settings import KafkaSettings
 
@@ -32,24 +33,6 @@ log = logging.getLogger(__name__)
 Publish = tuple[str, Envelope]
 Handler = Callable[[AsyncSession, Envelope], Awaitable[Sequence[Publish]]]
 
-# One round trip per message: mark it processed (or find it was) and read when the person it is
-# about asked to be erased, if they did. Every consuming service has the erasures table.
-_MARK = text(
-    "WITH mark AS (INSERT INTO processed_events (event_id) VALUES (:id) ON CONFLICT DO NOTHING RETURNING 1)"
-    f" SELECT EXISTS (SELECT 1 FROM mark) AS new, (SELECT max(requested_at) FROM {erasures.TABLE}"
-    " WHERE lead_id = :lead) AS erased_at"
-)
-_PING = text("SELECT 1")
-
-
-class InfrastructureError(Exception):
-    """A handler failed and the database no longer answers: the message is not to blame."""
-
-
-# Failures that say nothing about the message: retry the batch instead of dead-lettering.
-TRANSIENT = (
-    sa_exc.OperationalError, sa_exc.InterfaceError, OSError, ConnectionError, TimeoutError, InfrastructureError
-)
 # Outside a handler every database or broker failure is infrastructure (the batch is re-run).
 _BATCH_RETRY = TRANSIENT + (sa_exc.DBAPIError, KafkaError)
 
@@ -178,80 +161,27 @@ class ConsumerLoop:
 
     async def _process_group(self, per_topic: list[list[ConsumerRecord]]) -> None:
         # heapq.merge keeps each partition's own order and interleaves topics by timestamp
-        async with self._sessions() as session, session.begin():
-            for record in heapq.merge(*per_topic, key=lambda r: r.timestamp):
-                await self._process(session, record)
-
-    async def _process(self, session: AsyncSession, record: ConsumerRecord) -> None:
-        topic = self._unprefix[record.topic]
-        try:
-            event = decode(record.value)
-        except UnknownEventType:
-            metrics.EVENTS_PROCESSED.labels(topic, "unknown", "skipped").inc()
-            return  # a newer producer's event type: not ours to handle, not poison either
-        except UndecodableEvent as exc:
-            await self._dead_letter(session, topic, record, str(exc))
-            return
-        handler = self._sub.handlers.get(event.event_type)
-        if handler is None:
-            metrics.EVENTS_PROCESSED.labels(topic, event.event_type, "skipped").inc()
-            return
-        with log_context(event.event_id, event.correlation_id):
-            where = dict(topic=topic, partition=record.partition, offset=record.offset, event_type=event.event_type,
-                         lead_id=event.lead_id)
-            new, erased_at = (await session.execute(_MARK, {"id": event.event_id, "lead": event.lead_id})).one()
-            if not new:
-                metrics.EVENTS_PROCESSED.labels(topic, event.event_type, "duplicate").inc()
-                log.info("duplicate skipped", extra=fields(**where))
-                return
-            if erasures.predates_erasure(event.event_type, event.occurred_at, erased_at):
-                metrics.EVENTS_PROCESSED.labels(topic, event.event_type, "erased").inc()
-                log.info("skipped: the person asked to be erased after this happened",
-                         extra=fields(**where, erased_at=erased_at))
-                return
-            started = time.perf_counter()
-            try:
-                async with session.begin_nested():
-                    emitted = await handler(session, event)
-                    for out_topic, out_event in emitted:
-                        await outbox.add_event(session, out_topic, out_event)
-            except TRANSIENT:
-                raise
-            except Exception as exc:
-                if not await _database_answers(session):
-                    raise InfrastructureError(f"database gone while handling {event.event_id}") from exc
-                log.exception("handler failed; dead-lettering", extra=fields(topic=topic))
-                await self._dead_letter(session, topic, record, f"{type(exc).__name__}: {exc}")
-                return
-            seconds = time.perf_counter() - started
-            metrics.EVENTS_PROCESSED.labels(topic, event.event_type, "applied").inc()
-            metrics.EVENT_SECONDS.labels(topic, event.event_type).observe(seconds)
-            # committed with its batch; the emitted event ids let a reader follow the chain onwards
-            log.info("handled", extra=fields(**where, ms=round(seconds * 1000, 1), emitted=[
-                {"topic": t, "event_type": e.event_type, "event_id": e.event_id} for t, e in emitted]))
-
-    async def _dead_letter(
-        self, session: AsyncSession, topic: str, record: ConsumerRecord, error: str
-    ) -> None:
-        log.error("dead-lettering message", extra=fields(topic=topic, offset=record.offset, error=error))
-        headers = [(k, v.decode(errors="replace")) for k, v in (record.headers or ())]
-        headers += [
-            ("dlq.error", error[:2000]),
-            ("dlq.topic", topic),
-            ("dlq.partition", str(record.partition)),
-            ("dlq.offset", str(record.offset)),
-            ("dlq.consumer_group", self._sub.group_id),
-        ]
-        key = record.key.decode(errors="replace") if record.key else None
-        await outbox.add_raw(session, topics.dlq(topic), key, record.value or b"", headers)
-        metrics.DLQ_MESSAGES.labels(topic).inc()
-        metrics.EVENTS_PROCESSED.labels(topic, "unknown", "dead_lettered").inc()
+        records = list(heapq.merge(*per_topic, key=lambda r: r.timestamp))
+        outcomes = await run_group(self._sessions, records, self._sub.group_id, self._sub.handlers, self._unprefix)
+        for outcome in outcomes:
+            _report(self._sub.group_id, outcome)
 
 
-async def _database_answers(session: AsyncSession) -> bool:
-    """Asked after a handler failed: a dead connection must not send a good message to the DLQ."""
-    try:
-        await asyncio.wait_for(session.execute(_PING), 5)
-        return True
-    except Exception:
-        return False
+def _report(group_id: str, o: Outcome) -> None:
+    """After the commit: count the outcome and write the message's line in the log."""
+    event_type = o.event.event_type if o.event else "unknown"
+    metrics.EVENTS_PROCESSED.labels(o.topic, event_type, o.outcome).inc()
+    where = dict(topic=o.topic, partition=o.record.partition, offset=o.record.offset, event_type=event_type,
+                 lead_id=o.event.lead_id if o.event else None)
+    with log_context(o.event.event_id if o.event else None, o.event.correlation_id if o.event else None):
+        if o.outcome == "applied":
+            metrics.EVENT_SECONDS.labels(o.topic, event_type).observe(o.seconds)
+            # the emitted event ids let a reader follow the chain onwards
+            log.info("handled", extra=fields(**where, ms=round(o.seconds * 1000, 1), emitted=o.emitted))
+        elif o.outcome == "dead_lettered":
+            metrics.DLQ_MESSAGES.labels(o.topic).inc()
+            log.error("dead-lettering message", extra=fields(**where, group=group_id, **o.detail))
+        elif o.outcome == "erased":
+            log.info("skipped: the person asked to be erased after this happened", extra=fields(**where, **o.detail))
+        elif o.outcome == "duplicate":
+            log.info("duplicate skipped", extra=fields(**where))

@@ -4,6 +4,8 @@ them, and a relay publishes them to Kafka afterwards (at-least-once; consumers d
 import asyncio
 import json
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from aiokafka import AIOKafkaProducer
 from lead_events import Envelope, encode
@@ -15,7 +17,12 @@ from .settings import KafkaSettings
 
 log = logging.getLogger(__name__)
 
-_INSERT = text("INSERT INTO outbox (topic, key, value, headers) VALUES (:topic, :key, :value, CAST(:headers AS jsonb))")
+# Many rows in one statement of fixed text (prepared once), ids given in the order of the lists.
+_INSERT = text(
+    "INSERT INTO outbox (topic, key, value, headers)"
+    " SELECT t, k, v, CAST(h AS jsonb) FROM unnest(CAST(:topics AS text[]), CAST(:keys AS text[]),"
+    " CAST(:values AS bytea[]), CAST(:headers AS text[])) WITH ORDINALITY AS row(t, k, v, h, n) ORDER BY n"
+)
 _CLAIM = text("SELECT id, topic, key, value, headers FROM outbox ORDER BY id LIMIT :n FOR UPDATE SKIP LOCKED")
 _DELETE = text("DELETE FROM outbox WHERE id = ANY(:ids)")
 
@@ -24,17 +31,29 @@ def event_headers(event: Envelope) -> list[tuple[str, str]]:
     return [("event_type", event.event_type), ("correlation_id", event.correlation_id)]
 
 
-async def add_raw(
-    session: AsyncSession, topic: str, key: str | None, value: bytes, headers: list[tuple[str, str]]
-) -> None:
-    await session.execute(
-        _INSERT, {"topic": topic, "key": key, "value": value, "headers": json.dumps(headers)}
-    )
+@dataclass(frozen=True)
+class Row:
+    topic: str  # the contract name; the relay applies the deployment's prefix
+    key: str | None
+    value: bytes
+    headers: list[tuple[str, str]]
+
+    @classmethod
+    def of(cls, topic: str, event: Envelope) -> "Row":
+        return cls(topic, event.lead_id, encode(event), event_headers(event))
+
+
+async def add_rows(session: AsyncSession, rows: Sequence[Row]) -> None:
+    """In the caller's transaction; published by the relay in this order."""
+    if rows:
+        await session.execute(_INSERT, {
+            "topics": [r.topic for r in rows], "keys": [r.key for r in rows], "values": [r.value for r in rows],
+            "headers": [json.dumps(r.headers) for r in rows],
+        })
 
 
 async def add_event(session: AsyncSession, topic: str, event: Envelope) -> None:
-    """`topic` is the contract name; the relay applies the deployment's prefix."""
-    await add_raw(session, topic, event.lead_id, encode(event), event_headers(event))
+    await add_rows(session, [Row.of(topic, event)])
 
 
 class OutboxRelay:

@@ -1,0 +1,178 @@
+"""One partition group of a batch, inside its transaction: de-duplicate by event_id, shut out
+what an erasure forbids, run the handlers, write what they publish to the outbox, dead-letter
+what cannot be handled.
+
+Round trips are what cost here, so the group is marked in one statement and its outbox rows are
+written in one. The fast path runs the handlers without savepoints; if one fails, the caller
+rolls the transaction back and runs the group again `careful`ly, a savepoint per message, so
+only the failing message goes to the DLQ.
+"""
+
+import asyncio
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from aiokafka import ConsumerRecord
+from lead_events import Envelope, UndecodableEvent, UnknownEventType, decode, topics
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from . import erasures, outbox
+from .logs import fields, log_context
+
+log = logging.getLogger(__name__)
+
+# Marks the group's events processed and reads when the people they are about asked to be
+# erased, in one round trip. Every consuming service has the erasures table.
+_MARK = text(
+    "WITH mark AS (INSERT INTO processed_events (event_id) SELECT unnest(CAST(:ids AS text[]))"
+    " ON CONFLICT DO NOTHING RETURNING event_id)"
+    " SELECT 'new' AS kind, event_id AS id, CAST(NULL AS timestamptz) AS at FROM mark"
+    f" UNION ALL SELECT 'erased', lead_id, max(requested_at) FROM {erasures.TABLE}"
+    " WHERE lead_id = ANY(CAST(:leads AS text[])) GROUP BY lead_id"
+)
+_PING = text("SELECT 1")
+
+
+class InfrastructureError(Exception):
+    """A handler failed and the database no longer answers: the message is not to blame."""
+
+
+class HandlerFailed(Exception):
+    """Fast path: a handler raised. Roll back and run the group again, carefully."""
+
+
+# Failures that say nothing about the message: retry the batch instead of dead-lettering.
+TRANSIENT = (
+    sa_exc.OperationalError, sa_exc.InterfaceError, OSError, ConnectionError, TimeoutError, InfrastructureError
+)
+
+
+@dataclass
+class Outcome:
+    """What happened to one message; counted and logged once the transaction has committed."""
+
+    outcome: str  # applied, duplicate, erased, skipped, dead_lettered
+    topic: str
+    record: ConsumerRecord
+    event: Envelope | None = None
+    seconds: float = 0.0
+    rows: list[outbox.Row] = field(default_factory=list)  # for the outbox, in order
+    emitted: list[dict] = field(default_factory=list)  # topic, event_type, event_id of each event published
+    detail: dict = field(default_factory=dict)
+
+
+async def run_group(
+    sessions: async_sessionmaker[AsyncSession], records: Sequence[ConsumerRecord], group_id: str,
+    handlers: dict, unprefix: dict[str, str],
+) -> list[Outcome]:
+    """The group in one transaction; if a handler fails, all of it again with a savepoint per message."""
+    try:
+        async with sessions() as session, session.begin():
+            return await _process(session, records, group_id, handlers, unprefix, careful=False)
+    except HandlerFailed:
+        pass  # rolled back; the careful run below logs the failure itself
+    async with sessions() as session, session.begin():
+        return await _process(session, records, group_id, handlers, unprefix, careful=True)
+
+
+async def _process(
+    session: AsyncSession, records: Sequence[ConsumerRecord], group_id: str, handlers: dict,
+    unprefix: dict[str, str], careful: bool,
+) -> list[Outcome]:
+    decoded = [(record, unprefix[record.topic], _decode(record)) for record in records]
+    events = [item for _, _, item in decoded if isinstance(item, Envelope)]
+    new_ids, erased_at = await _mark(session, events)
+    outcomes: list[Outcome] = []
+    for record, topic, item in decoded:
+        if isinstance(item, UndecodableEvent):
+            outcomes.append(_dead_letter(group_id, topic, record, None, str(item)))
+            continue
+        if item is None or item.event_type not in handlers:
+            outcomes.append(Outcome("skipped", topic, record, item))  # a newer producer's type, or not ours
+            continue
+        if item.event_id not in new_ids:
+            outcomes.append(Outcome("duplicate", topic, record, item))
+            continue
+        new_ids.discard(item.event_id)  # a second copy in this very group is a duplicate too
+        if erasures.predates_erasure(item.event_type, item.occurred_at, erased_at.get(item.lead_id)):
+            outcomes.append(Outcome("erased", topic, record, item, detail={"erased_at": erased_at[item.lead_id]}))
+            continue
+        outcome = await _handle(session, handlers[item.event_type], group_id, topic, record, item, careful)
+        if outcome.outcome == "applied" and item.event_type == erasures.ERASURE_EVENT:
+            erased_at[item.lead_id] = max(erased_at.get(item.lead_id, item.occurred_at), item.occurred_at)
+        outcomes.append(outcome)
+    await outbox.add_rows(session, [row for o in outcomes for row in o.rows])
+    return outcomes
+
+
+def _decode(record: ConsumerRecord) -> Envelope | UndecodableEvent | None:
+    try:
+        return decode(record.value)
+    except UnknownEventType:
+        return None
+    except UndecodableEvent as exc:
+        return exc
+
+
+async def _mark(session: AsyncSession, events: list[Envelope]) -> tuple[set[str], dict[str, datetime]]:
+    if not events:
+        return set(), {}
+    params = {"ids": [e.event_id for e in events], "leads": sorted({e.lead_id for e in events})}
+    rows = (await session.execute(_MARK, params)).all()
+    return {r.id for r in rows if r.kind == "new"}, {r.id: r.at for r in rows if r.kind == "erased"}
+
+
+async def _handle(
+    session: AsyncSession, handler, group_id: str, topic: str, record: ConsumerRecord, event: Envelope, careful: bool
+) -> Outcome:
+    started = time.perf_counter()
+    with log_context(event.event_id, event.correlation_id):
+        if not careful:
+            try:
+                emitted = await handler(session, event)
+            except TRANSIENT:
+                raise
+            except Exception as exc:
+                raise HandlerFailed(event.event_id) from exc
+        else:
+            try:
+                async with session.begin_nested():
+                    emitted = await handler(session, event)
+            except TRANSIENT:
+                raise
+            except Exception as exc:
+                if not await _database_answers(session):
+                    raise InfrastructureError(f"database gone while handling {event.event_id}") from exc
+                log.exception("handler failed; dead-lettering", extra=fields(topic=topic))
+                return _dead_letter(group_id, topic, record, event, f"{type(exc).__name__}: {exc}")
+    rows = [outbox.Row.of(out_topic, out_event) for out_topic, out_event in emitted]
+    published = [{"topic": t, "event_type": e.event_type, "event_id": e.event_id} for t, e in emitted]
+    return Outcome("applied", topic, record, event, time.perf_counter() - started, rows, published)
+
+
+def _dead_letter(group_id: str, topic: str, record: ConsumerRecord, event: Envelope | None, error: str) -> Outcome:
+    headers = [(k, v.decode(errors="replace")) for k, v in (record.headers or ())]
+    headers += [
+        ("dlq.error", error[:2000]),
+        ("dlq.topic", topic),
+        ("dlq.partition", str(record.partition)),
+        ("dlq.offset", str(record.offset)),
+        ("dlq.consumer_group", group_id),
+    ]
+    key = record.key.decode(errors="replace") if record.key else None
+    row = outbox.Row(topics.dlq(topic), key, record.value or b"", headers)
+    return Outcome("dead_lettered", topic, record, event, rows=[row], detail={"error": error})
+
+
+async def _database_answers(session: AsyncSession) -> bool:
+    """Asked after a handler failed: a dead connection must not send a good message to the DLQ."""
+    try:
+        await asyncio.wait_for(session.execute(_PING), 5)
+        return True
+    except Exception:
+        return False
