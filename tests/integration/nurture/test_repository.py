@@ -111,6 +111,16 @@ async def test_content_taken_up_is_remembered_once(repo):
     assert await repo.consumed(lead_id) == {"wp-oee", "cs-value"}
 
 
+async def test_a_visitors_content_becomes_the_leads_also_when_both_took_it_up(repo):
+    visitor, lead = f"visitor-{uuid.uuid4().hex[:8]}", f"lead-{uuid.uuid4().hex[:8]}"
+    await repo.add_consumed(visitor, "whitepaper", NOW - DAY, "e1")
+    await repo.add_consumed(visitor, "webinar", NOW - 2 * DAY, "e2")
+    await repo.add_consumed(lead, "webinar", NOW, "e3")
+    await repo.adopt_visitor(visitor, lead)
+    taken = await repo.taken_up_for([visitor, lead])
+    assert taken == {lead: {"whitepaper": NOW - DAY, "webinar": NOW}}  # the lead's own record wins
+
+
 async def test_due_finds_leads_whose_time_has_come(repo):
     due, later, never = a_lead(), a_lead(), a_lead()
     await repo.save(due, next_due_at=NOW - DAY)

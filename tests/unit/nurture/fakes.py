@@ -92,6 +92,10 @@ class FakeNurtureLeads:
     async def add_consumed(self, lead_id: str, content_id: str, at: datetime, event_id: str) -> None:
         self.taken_up.setdefault(lead_id, {}).setdefault(content_id, at)
 
+    async def adopt_visitor(self, visitor_id: str, lead_id: str) -> None:
+        for content_id, at in self.taken_up.pop(visitor_id, {}).items():
+            self.taken_up.setdefault(lead_id, {}).setdefault(content_id, at)
+
 
 class FixedClock:
     def __init__(self, now: datetime) -> None:

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from lead_events import (
     Consent, Contact, LeadSnapshot, LeadStageChanged, NurtureStepTriggered, Stage, StageChangeData,
-    TouchpointData, TouchpointRecorded, derived_event_id, lead_id_for, topics,
+    TouchpointData, TouchpointRecorded, derived_event_id, lead_id_for, lead_id_for_visitor, topics,
 )
 from nurture.handlers import NurtureHandlers, step_id_for
 
@@ -119,6 +119,19 @@ async def test_without_a_response_the_worker_follows_up_after_a_week():
 async def test_content_taken_up_before_nurturing_is_skipped():
     handlers, _, _ = wiring()
     await handlers.on_touchpoint_recorded(None, a_touchpoint("whitepaper_downloaded", {"content_id": "ml-ausschreibung"}))
+    [(_, event)] = await handlers.on_lead_stage_changed(None, a_stage_change())
+    assert event.data.content_id == "ml-lieferantenbewertung"
+
+
+async def test_content_an_anonymous_visitor_took_up_is_not_sent_once_they_name_themselves():
+    handlers, _, _ = wiring()
+    visitor = lead_id_for_visitor("visitor-4711")
+    anonymous = a_touchpoint("whitepaper_downloaded", {"content_id": "ml-ausschreibung"}, email=None, event_id="tp-v")
+    await handlers.on_touchpoint_recorded(None, anonymous.model_copy(update={
+        "lead_id": visitor, "data": anonymous.data.model_copy(update={"contact": Contact(anonymous_id="visitor-4711")})}))
+    named = a_touchpoint("form_submitted", event_id="tp-2")
+    await handlers.on_touchpoint_recorded(None, named.model_copy(update={
+        "data": named.data.model_copy(update={"contact": Contact(email=EMAIL, anonymous_id="visitor-4711")})}))
     [(_, event)] = await handlers.on_lead_stage_changed(None, a_stage_change())
     assert event.data.content_id == "ml-lieferantenbewertung"
 

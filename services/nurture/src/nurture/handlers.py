@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from lead_events import (
     Envelope, LeadStageChanged, NurtureStepData, NurtureStepTriggered, Stage, TouchpointRecorded,
-    derived_event_id, topics,
+    derived_event_id, lead_id_for_visitor, topics,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -90,6 +90,8 @@ class NurtureHandlers:
             known=known_from_contact(data.contact.model_dump()) | known_from_answers(data.properties, bant),
             source=data.source,
         )
+        if data.contact.email and data.contact.anonymous_id:  # the same identity join as scoring's
+            await repo.adopt_visitor(lead_id_for_visitor(data.contact.anonymous_id), lead.lead_id)
         content_id = content_taken_up(data.type, data.properties)
         if content_id:
             await repo.add_consumed(lead.lead_id, content_id, event.occurred_at, event.event_id)

@@ -2,7 +2,9 @@
 
 from datetime import UTC, datetime
 
-from lead_events import CrmFeedbackReceived, LeadHandedOff, LeadStageChanged, PrivacyErasureRequested, TouchpointRecorded
+from lead_events import (
+    CrmFeedbackReceived, LeadHandedOff, LeadStageChanged, PrivacyErasureRequested, TouchpointRecorded, lead_id_for_visitor,
+)
 from lead_runtime.erasures import record_erasure
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,6 +33,8 @@ async def on_touchpoint_recorded(session: AsyncSession, event: TouchpointRecorde
     repo = SqlReadModel(session)
     await repo.add_touch(event.event_id, touch)
     await repo.note_lead(LeadFacts(event.lead_id, source=d.source, campaign=touch.campaign))
+    if d.contact.email and d.contact.anonymous_id:  # the same identity join as scoring's
+        await repo.adopt_visitor(lead_id_for_visitor(d.contact.anonymous_id), event.lead_id)
     return []
 
 

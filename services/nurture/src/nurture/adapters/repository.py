@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from lead_events import Stage
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import Row, delete, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -123,6 +123,14 @@ class SqlNurtureLeads:
             lead_id=lead_id, content_id=content_id, consumed_at=at, event_id=event_id
         )
         await self._session.execute(stmt.on_conflict_do_nothing())
+
+    async def adopt_visitor(self, visitor_id: str, lead_id: str) -> None:
+        """What the person took up as an anonymous visitor counts for the lead: it is not sent again."""
+        c = nurture_consumed.c
+        taken = select(literal(lead_id), c.content_id, c.consumed_at, c.event_id).where(c.lead_id == visitor_id)
+        stmt = insert(nurture_consumed).from_select(["lead_id", "content_id", "consumed_at", "event_id"], taken)
+        await self._session.execute(stmt.on_conflict_do_nothing())
+        await self._session.execute(delete(nurture_consumed).where(c.lead_id == visitor_id))
 
     async def journeys_for(self, lead_ids: Sequence[str]) -> dict[str, list[JourneyRun]]:
         query = select(nurture_journeys).where(

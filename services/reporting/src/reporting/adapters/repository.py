@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +20,20 @@ class SqlReadModel:
 
     async def add_touch(self, event_id: str, row: Touch) -> None:
         await self.session.execute(pg_insert(touches).values(event_id=event_id, **vars(row)).on_conflict_do_nothing())
+
+    async def adopt_visitor(self, visitor_id: str, lead_id: str) -> None:
+        """A visitor named themselves: their touches become the lead's, and the lead's source and
+        campaign become those of its earliest touch (often the anonymous first visit)."""
+        moved = await self.session.execute(update(touches).where(touches.c.lead_id == visitor_id).values(lead_id=lead_id))
+        if not moved.rowcount:
+            return
+        await self.session.execute(delete(lead_facts).where(lead_facts.c.lead_id == visitor_id))
+        earliest = select(touches).where(touches.c.lead_id == lead_id).order_by(touches.c.at).limit(1)
+        with_campaign = earliest.where(touches.c.campaign.is_not(None))
+        await self.session.execute(update(lead_facts).where(lead_facts.c.lead_id == lead_id).values(
+            source=earliest.with_only_columns(touches.c.source).scalar_subquery(),
+            campaign=with_campaign.with_only_columns(touches.c.campaign).scalar_subquery(),
+        ))
 
     async def note_lead(self, facts: LeadFacts) -> None:
         """Persona follows the latest snapshot; source and campaign stay those of the first touch."""
