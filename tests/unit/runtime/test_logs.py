@@ -2,6 +2,9 @@
 
 import json
 import logging
+import os
+import subprocess
+import sys
 
 from lead_runtime.logs import JsonFormatter, RepeatFilter, log_context
 
@@ -25,3 +28,10 @@ def test_repeated_kafka_client_errors_pass_once_per_period():
 def test_our_own_lines_are_never_thinned():
     keep = RepeatFilter(seconds=60)
     assert all(keep.filter(a_record("lead_runtime.consumer", "batch failed")) for _ in range(5))
+
+
+def test_an_unknown_log_level_stops_the_service_with_the_variable_named():
+    env = {**os.environ, "LEADFLOW_LOG_LEVEL": "loud"}
+    done = subprocess.run([sys.executable, "-m", "reporting", "serve"], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "LEADFLOW_LOG_LEVEL='LOUD' is not one of DEBUG, INFO, WARNING, ERROR" in done.stderr

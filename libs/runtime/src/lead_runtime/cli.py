@@ -2,17 +2,19 @@
 
 import argparse
 import logging
+import os
 from collections.abc import Callable
 
 import uvicorn
 from fastapi import FastAPI
-
 from pydantic import ValidationError
 
 from .config import ConfigError
 from .logs import configure_logging
 from .migrate import upgrade
 from .settings import ServiceSettings
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 def run_cli(
@@ -23,7 +25,10 @@ def run_cli(
     parser = argparse.ArgumentParser(prog=f"python -m {name}")
     parser.add_argument("command", choices=["serve", "migrate"])
     args = parser.parse_args()
-    configure_logging(name)
+    level = os.environ.get("LEADFLOW_LOG_LEVEL", "INFO").upper()
+    if level not in LOG_LEVELS:
+        raise SystemExit(f"{name}: LEADFLOW_LOG_LEVEL={level!r} is not one of {', '.join(LOG_LEVELS)}")
+    configure_logging(name, level)  # INFO: one line per handled event, so a touchpoint can be followed
     try:
         settings = get_settings()
     except ValidationError as exc:
