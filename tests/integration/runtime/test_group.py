@@ -1,7 +1,8 @@
 """lead_runtime.group on the real database: one transaction per partition group, the fast path
 without savepoints, the careful re-run when a handler fails, de-duplication, erasures, the DLQ."""
 
-from datetime import timedelta
+import json
+from datetime import UTC, timedelta
 
 import pytest
 from aiokafka import ConsumerRecord
@@ -11,6 +12,7 @@ from lead_runtime.erasures import record_erasure
 from lead_runtime.group import run_group
 from reporting.adapters.tables import privacy_erasures
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from tests.builders import a_contact, a_recorded
 
@@ -113,3 +115,44 @@ async def test_an_undecodable_message_is_dead_lettered_on_the_fast_path(sessions
     outcomes = await run(sessions, handlers, [record(b"{not json", 0), record(encode(good), 1)])
     assert [o.outcome for o in outcomes] == ["dead_lettered", "applied"]
     assert handlers.calls == [good.event_id]  # no second, careful run was needed
+
+
+async def test_a_database_failure_in_a_handler_rolls_back_and_is_retried_not_dead_lettered(sessions):
+    event = a_recorded("webinar_attended", a_contact())
+
+    async def database_gone(session, e):
+        raise OperationalError("INSERT ...", {}, ConnectionError("server closed the connection"))
+
+    with pytest.raises(OperationalError):
+        await run_group(sessions, [record(encode(event), 0)], "scoring", {"touchpoint.recorded": database_gone}, UNPREFIX)
+    assert await rows(sessions, "SELECT event_id FROM processed_events") == []  # the batch will come again
+    assert await rows(sessions, "SELECT id FROM outbox") == []
+
+
+async def test_types_the_service_does_not_handle_are_not_marked(sessions):
+    """So a handler added later still sees them when the topic is read again."""
+    unhandled = a_recorded("webinar_attended", a_contact())
+    outcomes = await run_group(sessions, [record(encode(unhandled), 0)], "scoring", {}, UNPREFIX)
+    assert [o.outcome for o in outcomes] == ["skipped"]
+    assert await rows(sessions, "SELECT event_id FROM processed_events") == []
+
+
+async def test_a_timestamp_without_a_zone_is_read_as_utc_and_compared_with_the_erasure(sessions):
+    contact = a_contact()
+    event = a_recorded("demo_requested", contact)
+    async with sessions() as session, session.begin():
+        await record_erasure(session, privacy_erasures, "e-9", event.lead_id, event.occurred_at + timedelta(hours=1),
+                             event.occurred_at + timedelta(hours=1))
+    doc = json.loads(encode(event))
+    doc["occurred_at"] = event.occurred_at.astimezone(UTC).replace(tzinfo=None).isoformat()  # no zone
+    [outcome] = await run(sessions, Handlers(), [record(json.dumps(doc).encode(), 0)])
+    assert outcome.outcome == "erased"
+
+
+async def test_a_nul_in_a_copied_header_does_not_block_the_outbox(sessions):
+    poison = ConsumerRecord("touchpoints", 0, 7, 0, 0, b"key", b"{not json", None, 3, 9, [("trace", b"a\x00b")])
+    good = a_recorded("webinar_attended", a_contact()).model_copy(update={"correlation_id": "corr\x00elated"})
+    outcomes = await run(sessions, Handlers(), [poison, record(encode(good), 8)])
+    assert [o.outcome for o in outcomes] == ["dead_lettered", "applied"]
+    headers = [r.headers for r in await rows(sessions, "SELECT headers FROM outbox ORDER BY id")]
+    assert ["trace", "ab"] in headers[0] and ["correlation_id", "correlated"] in headers[1]

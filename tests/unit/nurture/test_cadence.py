@@ -4,7 +4,7 @@ import pytest
 from lead_events import Stage
 from nurture.domain import Blocker, next_step, plan_next, why_nothing
 
-from .builders import ML, NOW, P, RC, a_catalogue, a_lead, a_sent_step, an_item
+from .builders import NOW, P, RC, a_catalogue, a_lead, a_sent_step, an_item
 
 DAY, HOUR = timedelta(days=1), timedelta(hours=1)
 

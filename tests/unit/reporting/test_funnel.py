@@ -68,7 +68,6 @@ def test_slicing_by_persona_and_content():
 
 
 def test_a_period_without_events_has_no_rates():
-    from datetime import timedelta
 
     from reporting.domain.model import Period
 

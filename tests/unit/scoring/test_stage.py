@@ -1,4 +1,3 @@
-from dataclasses import replace
 
 from hypothesis import given
 from hypothesis import strategies as st

@@ -4,7 +4,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class Payload(BaseModel):
@@ -27,6 +27,13 @@ class Envelope(BaseModel):
     correlation_id: str = Field(description="Id of the touchpoint that started this chain.")
     causation_id: str | None = Field(None, description="event_id of the event that caused this one.")
     data: Any
+
+    @field_validator("occurred_at", "recorded_at")
+    @classmethod
+    def _aware(cls, v: datetime) -> datetime:
+        """A producer that leaves out the zone (another team's CRM writing crm.feedback) means UTC,
+        so every timestamp compares with every other."""
+        return v if v.tzinfo is not None else v.replace(tzinfo=UTC)
 
     @classmethod
     def new(

@@ -14,24 +14,20 @@ import heapq
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError, KafkaError
-from lead_events import Envelope
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from . import metrics
-from .group import TRANSIENT, Outcome, run_group
+from .group import TRANSIENT, Handler, Outcome, run_group
 from .logs import fields, log_context
 from .settings import KafkaSettings
 
 log = logging.getLogger(__name__)
-
-Publish = tuple[str, Envelope]
-Handler = Callable[[AsyncSession, Envelope], Awaitable[Sequence[Publish]]]
 
 # Outside a handler every database or broker failure is infrastructure (the batch is re-run).
 _BATCH_RETRY = TRANSIENT + (sa_exc.DBAPIError, KafkaError)

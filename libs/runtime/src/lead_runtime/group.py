@@ -11,7 +11,8 @@ only the failing message goes to the DLQ.
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+import traceback
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -21,10 +22,12 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from . import erasures, outbox
+from . import erasures, metrics, outbox
 from .logs import fields, log_context
 
 log = logging.getLogger(__name__)
+Publish = tuple[str, Envelope]  # (contract topic, event)
+Handler = Callable[[AsyncSession, Envelope], Awaitable[Sequence[Publish]]]
 
 # Marks the group's events processed and reads when the people they are about asked to be
 # erased, in one round trip. Every consuming service has the erasures table.
@@ -50,6 +53,19 @@ class HandlerFailed(Exception):
 TRANSIENT = (
     sa_exc.OperationalError, sa_exc.InterfaceError, OSError, ConnectionError, TimeoutError, InfrastructureError
 )
+# SQLSTATE classes that pass with a retry: connection (08), resources (53), operator intervention
+# (57: shutdown, statement timeout), transaction rollback (40: deadlock, serialization failure).
+_RETRYABLE_SQLSTATES = ("08", "40", "53", "57")
+
+
+def is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, TRANSIENT):
+        return True
+    if isinstance(exc, sa_exc.DBAPIError):
+        orig = exc.orig
+        state = getattr(orig, "sqlstate", None) or getattr(getattr(orig, "__cause__", None), "sqlstate", None)
+        return bool(state) and str(state).startswith(_RETRYABLE_SQLSTATES)
+    return False
 
 
 @dataclass
@@ -68,45 +84,54 @@ class Outcome:
 
 async def run_group(
     sessions: async_sessionmaker[AsyncSession], records: Sequence[ConsumerRecord], group_id: str,
-    handlers: dict, unprefix: dict[str, str],
+    handlers: dict[str, Handler], unprefix: dict[str, str],
 ) -> list[Outcome]:
     """The group in one transaction; if a handler fails, all of it again with a savepoint per message."""
     try:
         async with sessions() as session, session.begin():
             return await _process(session, records, group_id, handlers, unprefix, careful=False)
-    except HandlerFailed:
-        pass  # rolled back; the careful run below logs the failure itself
+    except HandlerFailed as failed:
+        cause = failed.__cause__
+        metrics.GROUP_RERUNS.labels(group_id).inc()
+        log.warning("handler failed; running the group again, a savepoint per message",
+                    extra=fields(failed_event_id=str(failed), error=f"{type(cause).__name__}: {cause}"))
     async with sessions() as session, session.begin():
         return await _process(session, records, group_id, handlers, unprefix, careful=True)
 
 
 async def _process(
-    session: AsyncSession, records: Sequence[ConsumerRecord], group_id: str, handlers: dict,
+    session: AsyncSession, records: Sequence[ConsumerRecord], group_id: str, handlers: dict[str, Handler],
     unprefix: dict[str, str], careful: bool,
 ) -> list[Outcome]:
     decoded = [(record, unprefix[record.topic], _decode(record)) for record in records]
-    events = [item for _, _, item in decoded if isinstance(item, Envelope)]
-    new_ids, erased_at = await _mark(session, events)
+    ours = [item for _, _, item in decoded if isinstance(item, Envelope) and item.event_type in handlers]
+    new_ids, erased_at = await _mark(session, ours)
     outcomes: list[Outcome] = []
     for record, topic, item in decoded:
         if isinstance(item, UndecodableEvent):
-            outcomes.append(_dead_letter(group_id, topic, record, None, str(item)))
-            continue
-        if item is None or item.event_type not in handlers:
-            outcomes.append(Outcome("skipped", topic, record, item))  # a newer producer's type, or not ours
-            continue
-        if item.event_id not in new_ids:
-            outcomes.append(Outcome("duplicate", topic, record, item))
-            continue
-        new_ids.discard(item.event_id)  # a second copy in this very group is a duplicate too
-        if erasures.predates_erasure(item.event_type, item.occurred_at, erased_at.get(item.lead_id)):
-            outcomes.append(Outcome("erased", topic, record, item, detail={"erased_at": erased_at[item.lead_id]}))
-            continue
-        outcome = await _handle(session, handlers[item.event_type], group_id, topic, record, item, careful)
-        if outcome.outcome == "applied" and item.event_type == erasures.ERASURE_EVENT:
-            erased_at[item.lead_id] = max(erased_at.get(item.lead_id, item.occurred_at), item.occurred_at)
+            outcome = _dead_letter(group_id, topic, record, None, str(item))
+        elif item is None or item.event_type not in handlers:
+            outcome = Outcome("skipped", topic, record, item)  # a newer producer's type, or not ours: not marked
+        elif item.event_id not in new_ids:
+            outcome = Outcome("duplicate", topic, record, item)
+        elif erasures.predates_erasure(item.event_type, item.occurred_at, erased_at.get(item.lead_id)):
+            new_ids.discard(item.event_id)
+            outcome = Outcome("erased", topic, record, item, detail={"erased_at": erased_at[item.lead_id]})
+        else:
+            new_ids.discard(item.event_id)  # a second copy in this very group is a duplicate
+            outcome = await _handle(session, handlers[item.event_type], group_id, topic, record, item, careful)
+            if outcome.outcome == "applied" and item.event_type == erasures.ERASURE_EVENT:
+                erased_at[item.lead_id] = max(erased_at.get(item.lead_id, item.occurred_at), item.occurred_at)
+        if careful and outcome.outcome == "dead_lettered":
+            await outbox.add_rows(session, outcome.rows)  # the applied ones wrote theirs in their savepoint
         outcomes.append(outcome)
-    await outbox.add_rows(session, [row for o in outcomes for row in o.rows])
+    if not careful:
+        try:
+            await outbox.add_rows(session, [row for o in outcomes for row in o.rows])
+        except Exception as exc:
+            if is_transient(exc):
+                raise
+            raise HandlerFailed("outbox") from exc  # a row the database refuses: find its message carefully
     return outcomes
 
 
@@ -128,34 +153,36 @@ async def _mark(session: AsyncSession, events: list[Envelope]) -> tuple[set[str]
 
 
 async def _handle(
-    session: AsyncSession, handler, group_id: str, topic: str, record: ConsumerRecord, event: Envelope, careful: bool
+    session: AsyncSession, handler: Handler, group_id: str, topic: str, record: ConsumerRecord, event: Envelope,
+    careful: bool,
 ) -> Outcome:
     started = time.perf_counter()
     with log_context(event.event_id, event.correlation_id):
-        if not careful:
-            try:
-                emitted = await handler(session, event)
-            except TRANSIENT:
-                raise
-            except Exception as exc:
-                raise HandlerFailed(event.event_id) from exc
-        else:
-            try:
+        try:
+            if careful:
                 async with session.begin_nested():
                     emitted = await handler(session, event)
-            except TRANSIENT:
+                    rows = [outbox.Row.of(out_topic, out_event) for out_topic, out_event in emitted]
+                    await outbox.add_rows(session, rows)
+            else:
+                emitted = await handler(session, event)
+                rows = [outbox.Row.of(out_topic, out_event) for out_topic, out_event in emitted]
+        except Exception as exc:
+            if is_transient(exc):
                 raise
-            except Exception as exc:
-                if not await _database_answers(session):
-                    raise InfrastructureError(f"database gone while handling {event.event_id}") from exc
-                log.exception("handler failed; dead-lettering", extra=fields(topic=topic))
-                return _dead_letter(group_id, topic, record, event, f"{type(exc).__name__}: {exc}")
-    rows = [outbox.Row.of(out_topic, out_event) for out_topic, out_event in emitted]
+            if not careful:
+                raise HandlerFailed(event.event_id) from exc
+            if not await _database_answers(session):
+                raise InfrastructureError(f"database gone while handling {event.event_id}") from exc
+            trace = "".join(traceback.format_exception(exc))[-4000:]
+            return _dead_letter(group_id, topic, record, event, f"{type(exc).__name__}: {exc}", trace)
     published = [{"topic": t, "event_type": e.event_type, "event_id": e.event_id} for t, e in emitted]
     return Outcome("applied", topic, record, event, time.perf_counter() - started, rows, published)
 
 
-def _dead_letter(group_id: str, topic: str, record: ConsumerRecord, event: Envelope | None, error: str) -> Outcome:
+def _dead_letter(
+    group_id: str, topic: str, record: ConsumerRecord, event: Envelope | None, error: str, trace: str | None = None
+) -> Outcome:
     headers = [(k, v.decode(errors="replace")) for k, v in (record.headers or ())]
     headers += [
         ("dlq.error", error[:2000]),
@@ -166,7 +193,8 @@ def _dead_letter(group_id: str, topic: str, record: ConsumerRecord, event: Envel
     ]
     key = record.key.decode(errors="replace") if record.key else None
     row = outbox.Row(topics.dlq(topic), key, record.value or b"", headers)
-    return Outcome("dead_lettered", topic, record, event, rows=[row], detail={"error": error})
+    detail = {"error": error, "trace": trace} if trace else {"error": error}
+    return Outcome("dead_lettered", topic, record, event, rows=[row], detail=detail)
 
 
 async def _database_answers(session: AsyncSession) -> bool:

@@ -25,6 +25,11 @@ EVENT_SECONDS = Histogram(
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
 DLQ_MESSAGES = Counter("leadflow_dlq_messages_total", "Messages sent to a dead-letter topic.", ["topic"])
+GROUP_RERUNS = Counter(
+    "leadflow_group_reruns_total",
+    "Partition groups rolled back after a handler failed and run again, a savepoint per message.",
+    ["group"],
+)
 OUTBOX_PUBLISHED = Counter("leadflow_outbox_published_total", "Events relayed from the outbox to Kafka.")
 HTTP_REQUESTS = Counter(
     "leadflow_http_requests_total", "HTTP requests by route and status.", ["method", "route", "status"]

@@ -47,9 +47,14 @@ async def add_rows(session: AsyncSession, rows: Sequence[Row]) -> None:
     """In the caller's transaction; published by the relay in this order."""
     if rows:
         await session.execute(_INSERT, {
-            "topics": [r.topic for r in rows], "keys": [r.key for r in rows], "values": [r.value for r in rows],
-            "headers": [json.dumps(r.headers) for r in rows],
+            "topics": [r.topic for r in rows], "keys": [_text(r.key) for r in rows], "values": [r.value for r in rows],
+            "headers": [json.dumps([(k, _text(v)) for k, v in r.headers]) for r in rows],
         })
+
+
+def _text(value: str | None) -> str | None:
+    """PostgreSQL text and jsonb refuse NUL; a header copied from a stranger's message may have one."""
+    return value.replace("\x00", "") if value else value
 
 
 async def add_event(session: AsyncSession, topic: str, event: Envelope) -> None:

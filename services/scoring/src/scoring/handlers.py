@@ -71,16 +71,16 @@ class ScoringHandlers:
         configured file seeds it on a first start. Checked every few seconds, not per message."""
         if time.monotonic() - self._checked_at < AGREEMENT_CHECK_SECONDS:
             return
-        self._checked_at = time.monotonic()
         store = SqlAgreements(session)
         active = await store.active()
         if active is None:
             await store.store(self._configured, self._source, activate=True)
             self.policy = self._configured
-            return
+            return  # not marked checked: the stored row is only certain once this transaction commits
         if active.version != self.policy.version:
             self.policy = ScoringPolicy.model_validate(active.document)
             log.info("agreement switched", extra=fields(version=self.policy.version))
+        self._checked_at = time.monotonic()  # only once read and applied: a rolled-back group checks again
         if active.version != self._configured.version:
             log.warning(
                 "the configured agreement is not the active one; evaluate it with `python -m scoring shadow`"

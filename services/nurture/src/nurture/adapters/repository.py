@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from lead_events import Stage
-from sqlalchemy import Row, delete, func, literal, select, update
+from sqlalchemy import Row, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +19,13 @@ _LEAD_FIELDS = (
     "double_opt_in_at", "country", "time_zone", "recycle_reason", "known", "consent_source",
 )
 
+
+# One round trip: the visitor's rows move to the lead; where both took the item up, the lead's stays.
+_ADOPT = text(
+    "WITH moved AS (DELETE FROM nurture_consumed WHERE lead_id = :visitor RETURNING content_id, consumed_at, event_id)"
+    " INSERT INTO nurture_consumed (lead_id, content_id, consumed_at, event_id)"
+    " SELECT :lead, content_id, consumed_at, event_id FROM moved ON CONFLICT DO NOTHING"
+)
 
 class SqlNurtureLeads:
     def __init__(self, session: AsyncSession) -> None:
@@ -126,11 +133,7 @@ class SqlNurtureLeads:
 
     async def adopt_visitor(self, visitor_id: str, lead_id: str) -> None:
         """What the person took up as an anonymous visitor counts for the lead: it is not sent again."""
-        c = nurture_consumed.c
-        taken = select(literal(lead_id), c.content_id, c.consumed_at, c.event_id).where(c.lead_id == visitor_id)
-        stmt = insert(nurture_consumed).from_select(["lead_id", "content_id", "consumed_at", "event_id"], taken)
-        await self._session.execute(stmt.on_conflict_do_nothing())
-        await self._session.execute(delete(nurture_consumed).where(c.lead_id == visitor_id))
+        await self._session.execute(_ADOPT, {"visitor": visitor_id, "lead": lead_id})
 
     async def journeys_for(self, lead_ids: Sequence[str]) -> dict[str, list[JourneyRun]]:
         query = select(nurture_journeys).where(

@@ -22,8 +22,9 @@ class SqlReadModel:
         await self.session.execute(pg_insert(touches).values(event_id=event_id, **vars(row)).on_conflict_do_nothing())
 
     async def adopt_visitor(self, visitor_id: str, lead_id: str) -> None:
-        """A visitor named themselves: their touches become the lead's, and the lead's source and
-        campaign become those of its earliest touch (often the anonymous first visit)."""
+        """A visitor named themselves: their touches become the lead's; the lead's source becomes
+        that of its earliest touch and its campaign that of its earliest touch with a campaign
+        (often the anonymous first visit)."""
         moved = await self.session.execute(update(touches).where(touches.c.lead_id == visitor_id).values(lead_id=lead_id))
         if not moved.rowcount:
             return

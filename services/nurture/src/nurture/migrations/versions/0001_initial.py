@@ -9,7 +9,6 @@ Revision ID: 0001
 import sqlalchemy as sa
 from alembic import op
 from lead_runtime.migrate import create_runtime_tables, drop_runtime_tables
-from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0001"
 down_revision = None
