@@ -90,3 +90,27 @@ def _email_of(body: dict) -> str | None:
 async def _delivered(stack, lead_id: str) -> dict | None:
     found = await _get(f"{stack.url('handoff')}/v1/handoffs/{lead_id}")
     return found if found and found["handoffs"] and found["handoffs"][0]["delivery"]["status"] == "delivered" else None
+
+
+async def test_a_known_visitors_anonymous_visits_count_for_the_lead(stack):
+    """The website names the visitor once (a form with its cookie id); later page views with the
+    cookie only are the lead's behaviour (reporting's side: tests/integration/reporting/test_identity.py)."""
+    contact = a_contact(anonymous_id="cookie-e2e-7")
+    lead_id = lead_id_for(contact["email"])
+    assert (await _post(f"{stack.url('ingest')}/v1/touchpoints", a_touchpoint("form_submitted", contact))).status_code == 202
+
+    async def known():
+        lead = await _get(f"{stack.url('scoring')}/v1/leads/{lead_id}")
+        return lead if lead and lead["touchpoints"] == 1 else None
+
+    before = await eventually(known)
+    for _ in range(2):
+        visit = a_touchpoint("pricing_viewed", {"anonymous_id": "cookie-e2e-7"})
+        assert (await _post(f"{stack.url('ingest')}/v1/touchpoints", visit)).status_code == 202
+
+    async def counted():
+        lead = await _get(f"{stack.url('scoring')}/v1/leads/{lead_id}")
+        return lead if lead and lead["touchpoints"] == 3 else None
+
+    after = await eventually(counted)
+    assert after["engagement_score"] > before["engagement_score"]

@@ -4,7 +4,9 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from lead_events import LeadStageChanged, Stage, StageChangeData, lead_id_for, lead_id_for_visitor
+from lead_events import (
+    ErasureData, LeadStageChanged, PrivacyErasureRequested, Stage, StageChangeData, lead_id_for, lead_id_for_visitor,
+)
 from lead_runtime.db import make_engine, make_sessionmaker
 
 from reporting import handlers
@@ -56,3 +58,22 @@ async def test_a_known_lead_without_visitor_history_is_left_as_it_was(sessions):
     async with sessions() as session:
         history = await SqlReadModel(session).history()
     assert history.leads[lead_id].campaign == "autumn" and len(history.touches) == 1
+
+
+async def test_a_known_visitors_later_visits_are_the_leads_until_the_person_is_erased(sessions):
+    contact = a_contact(anonymous_id="visitor-99")
+    lead_id, visitor_id = lead_id_for(contact["email"]), lead_id_for_visitor("visitor-99")
+    async with sessions() as session, session.begin():
+        await handlers.on_touchpoint_recorded(session, a_recorded("form_submitted", contact))
+        await handlers.on_touchpoint_recorded(session, a_recorded("pricing_viewed", {"anonymous_id": "visitor-99"}))
+    async with sessions() as session:
+        history = await SqlReadModel(session).history()
+    assert [t.lead_id for t in history.touches] == [lead_id, lead_id]
+
+    erasure = PrivacyErasureRequested.new(lead_id=lead_id, data=ErasureData(erasure_id="e-99"))
+    async with sessions() as session, session.begin():
+        await handlers.on_erasure_requested(session, erasure)
+        await handlers.on_touchpoint_recorded(session, a_recorded("pricing_viewed", {"anonymous_id": "visitor-99"}))
+    async with sessions() as session:
+        history = await SqlReadModel(session).history()
+    assert [t.lead_id for t in history.touches][-1] == visitor_id  # the browser is anonymous again

@@ -10,7 +10,7 @@ from scoring.adapters.repository import SqlLeadScores
 from scoring.domain.policy import ScoringPolicy
 from scoring.handlers import ScoringHandlers
 
-from lead_events import lead_id_for_visitor
+from lead_events import lead_id_for, lead_id_for_visitor
 
 from tests.builders import a_contact, a_recorded
 
@@ -115,3 +115,24 @@ async def test_anonymous_visits_count_for_the_lead_once_a_touchpoint_names_the_v
     explained = {e.touchpoint_id for e in changes[0].data.evidence}
     assert {early[0].event_id, early[1].event_id} <= explained
     assert changes[0].data.snapshot.engagement_score == pytest.approx(20 + 10 + 10, abs=0.1)
+
+
+async def test_a_known_visitors_later_anonymous_visits_count_for_the_lead(scoring):
+    """Once a form named the visitor, the same browser's anonymous visits are the lead's behaviour."""
+    _, _, _, handlers, sessions = scoring
+    named = a_contact(anonymous_id="visitor-77")
+    later = a_recorded("pricing_viewed", {"anonymous_id": "visitor-77"})
+
+    async def scored(event):
+        async with sessions() as session, session.begin():
+            out = await handlers.on_touchpoint_recorded(session, event)
+        return [e for _, e in out if e.event_type == "lead.scored"]
+
+    [first] = await scored(a_recorded("form_submitted", named))
+    [after] = await scored(later)
+    assert after.lead_id == first.lead_id == lead_id_for(named["email"])
+    assert after.data.touchpoint_id == later.event_id
+    assert after.data.engagement_score > first.data.engagement_score
+
+    stranger = a_recorded("pricing_viewed", {"anonymous_id": "visitor-unknown"})
+    assert await scored(stranger) == []  # not known yet: kept for when they name themselves

@@ -3,6 +3,7 @@
 from dataclasses import replace
 from datetime import datetime
 
+from lead_events import lead_id_for_visitor
 from nurture.domain import LeadState, SentStep
 
 
@@ -16,6 +17,7 @@ class FakeNurtureLeads:
         self.runs: dict[str, list] = {}
         self.paused: tuple[bool, str | None, datetime | None] = (False, None, None)
         self.deliveries: list[tuple[str, str, dict]] = []
+        self.links: dict[str, str] = {}  # visitor id -> lead id
 
     async def get(self, lead_id: str, *, lock: bool = False) -> LeadState | None:
         return self.leads.get(lead_id)
@@ -91,6 +93,14 @@ class FakeNurtureLeads:
 
     async def add_consumed(self, lead_id: str, content_id: str, at: datetime, event_id: str) -> None:
         self.taken_up.setdefault(lead_id, {}).setdefault(content_id, at)
+
+    async def whose(self, touchpoint) -> str | None:
+        contact = touchpoint.data.contact
+        if contact.email:
+            if contact.anonymous_id:
+                self.links[lead_id_for_visitor(contact.anonymous_id)] = touchpoint.lead_id
+            return touchpoint.lead_id
+        return self.links.get(touchpoint.lead_id)
 
     async def adopt_visitor(self, visitor_id: str, lead_id: str) -> None:
         for content_id, at in self.taken_up.pop(visitor_id, {}).items():

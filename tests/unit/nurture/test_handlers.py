@@ -136,6 +136,20 @@ async def test_content_an_anonymous_visitor_took_up_is_not_sent_once_they_name_t
     assert event.data.content_id == "ml-lieferantenbewertung"
 
 
+async def test_content_a_known_visitor_takes_up_anonymously_later_is_not_sent():
+    handlers, repo, _ = wiring()
+    named = a_touchpoint("form_submitted", event_id="tp-1")
+    await handlers.on_touchpoint_recorded(None, named.model_copy(update={
+        "data": named.data.model_copy(update={"contact": Contact(email=EMAIL, anonymous_id="visitor-8")})}))
+    later = a_touchpoint("whitepaper_downloaded", {"content_id": "ml-ausschreibung"}, email=None, event_id="tp-2")
+    await handlers.on_touchpoint_recorded(None, later.model_copy(update={
+        "lead_id": lead_id_for_visitor("visitor-8"),
+        "data": later.data.model_copy(update={"contact": Contact(anonymous_id="visitor-8")})}))
+    assert "ml-ausschreibung" in repo.taken_up[LEAD]
+    [(_, event)] = await handlers.on_lead_stage_changed(None, a_stage_change())
+    assert event.data.content_id == "ml-lieferantenbewertung"
+
+
 async def test_after_an_unsubscribe_a_stale_snapshot_sends_nothing():
     handlers, repo, _ = wiring()
     await handlers.on_touchpoint_recorded(None, a_touchpoint("unsubscribed", at=NOW - HOUR))

@@ -6,12 +6,13 @@ from datetime import UTC, datetime
 
 from lead_events import PrivacyErasureRequested
 from lead_runtime.erasures import record_erasure
+from lead_runtime.visitors import forget_lead
 from lead_runtime.logs import fields
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .adapters.deliveries import SqlDeliveries
 from .adapters.repository import SqlNurtureLeads
-from .adapters.tables import privacy_erasures
+from .adapters.tables import privacy_erasures, visitor_links
 from .domain import erased
 
 log = logging.getLogger(__name__)
@@ -29,5 +30,6 @@ async def on_erasure_requested(
         await repo.save(erased(lead), None)  # no address: nothing is due any more
     await SqlDeliveries(session).erase_lead(event.lead_id, now)
     await record_erasure(session, privacy_erasures, event.data.erasure_id, event.lead_id, event.occurred_at, now)
+    await forget_lead(session, visitor_links, event.lead_id)  # their browser is anonymous again
     log.info("person erased", extra=fields(erasure_id=event.data.erasure_id, lead_id=event.lead_id, known=lead is not None))
     return []

@@ -74,11 +74,12 @@ class NurtureHandlers:
     async def on_touchpoint_recorded(self, session: AsyncSession, event: TouchpointRecorded) -> list[Publish]:
         repo, now = self.repository(session), self.clock()
         data = event.data
+        lead_id = await repo.whose(event) or event.lead_id  # a known visitor's touchpoint is the lead's
         bant = self.catalogue.profiling.bant_fields if self.catalogue.profiling else ()
         company = data.contact.company
         lead = apply_touchpoint(
-            await repo.get(event.lead_id, lock=True),
-            event.lead_id,
+            await repo.get(lead_id, lock=True),
+            lead_id,
             type=data.type,
             email=data.contact.email,
             consent=data.consent.email_marketing if data.consent else None,
@@ -90,8 +91,9 @@ class NurtureHandlers:
             known=known_from_contact(data.contact.model_dump()) | known_from_answers(data.properties, bant),
             source=data.source,
         )
-        if data.contact.email and data.contact.anonymous_id:  # the same identity join as scoring's
-            await repo.adopt_visitor(lead_id_for_visitor(data.contact.anonymous_id), lead.lead_id)
+        visitor_id = lead_id_for_visitor(data.contact.anonymous_id) if data.contact.anonymous_id else lead_id
+        if visitor_id != lead_id:  # the visitor is (now) known: what they took up counts for the lead
+            await repo.adopt_visitor(visitor_id, lead_id)
         content_id = content_taken_up(data.type, data.properties)
         if content_id:
             await repo.add_consumed(lead.lead_id, content_id, event.occurred_at, event.event_id)

@@ -6,10 +6,11 @@ from lead_events import (
     CrmFeedbackReceived, LeadHandedOff, LeadStageChanged, PrivacyErasureRequested, TouchpointRecorded, lead_id_for_visitor,
 )
 from lead_runtime.erasures import record_erasure
+from lead_runtime.visitors import forget_lead, whose
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .adapters.repository import SqlReadModel
-from .adapters.tables import privacy_erasures
+from .adapters.tables import privacy_erasures, visitor_links
 from .domain.model import HandoffFacts, LeadFacts, StageEvent, Touch
 
 
@@ -28,13 +29,15 @@ async def on_touchpoint_recorded(session: AsyncSession, event: TouchpointRecorde
     props = d.properties
     campaign = props.get("campaign") or props.get("utm_campaign")
     content = props.get("content_id") or props.get("webinar_id")
-    touch = Touch(event.lead_id, d.type.value, event.occurred_at, d.source,
+    lead_id = await whose(session, visitor_links, event) or event.lead_id  # a known visitor's touch is the lead's
+    touch = Touch(lead_id, d.type.value, event.occurred_at, d.source,
                   str(campaign)[:200] if campaign else None, str(content)[:200] if content else None)
     repo = SqlReadModel(session)
     await repo.add_touch(event.event_id, touch)
-    await repo.note_lead(LeadFacts(event.lead_id, source=d.source, campaign=touch.campaign))
-    if d.contact.email and d.contact.anonymous_id:  # the same identity join as scoring's
-        await repo.adopt_visitor(lead_id_for_visitor(d.contact.anonymous_id), event.lead_id)
+    await repo.note_lead(LeadFacts(lead_id, source=d.source, campaign=touch.campaign))
+    visitor_id = lead_id_for_visitor(d.contact.anonymous_id) if d.contact.anonymous_id else lead_id
+    if visitor_id != lead_id:  # the visitor is (now) known: what they did before counts for the lead
+        await repo.adopt_visitor(visitor_id, lead_id)
     return []
 
 
@@ -54,7 +57,9 @@ async def on_feedback(session: AsyncSession, event: CrmFeedbackReceived) -> list
 
 
 async def on_erasure_requested(session: AsyncSession, event: PrivacyErasureRequested) -> list:
-    """The read model holds no personal data (ids, stages, sources, times): recording it is all."""
+    """The read model holds no personal data (ids, stages, sources, times): recording it and
+    forgetting which visitor the person was is all."""
     now = datetime.now(UTC)
     await record_erasure(session, privacy_erasures, event.data.erasure_id, event.lead_id, event.occurred_at, now)
+    await forget_lead(session, visitor_links, event.lead_id)
     return []

@@ -6,11 +6,12 @@ from datetime import UTC, datetime
 
 from lead_events import PrivacyErasureRequested
 from lead_runtime.erasures import record_erasure
+from lead_runtime.visitors import forget_lead
 from lead_runtime.logs import fields
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .adapters.repository import SqlLeadScores
-from .adapters.tables import privacy_erasures
+from .adapters.tables import privacy_erasures, visitor_links
 from .domain.privacy import anonymised, personal_values
 
 log = logging.getLogger(__name__)
@@ -30,5 +31,6 @@ async def on_erasure_requested(
         await repo.save(lead)
     await repo.erase_person(event.lead_id, secrets)
     await record_erasure(session, privacy_erasures, event.data.erasure_id, event.lead_id, event.occurred_at, clock())
+    await forget_lead(session, visitor_links, event.lead_id)  # their browser is anonymous again
     log.info("person erased", extra=fields(erasure_id=event.data.erasure_id, lead_id=event.lead_id, known=lead is not None))
     return []

@@ -13,9 +13,11 @@ from lead_events.touchpoints import Company
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lead_runtime.logs import fields
+from lead_runtime.visitors import whose
 
 from .adapters.agreements import SqlAgreements
 from .adapters.repository import SqlLeadScores
+from .adapters.tables import visitor_links
 from .adapters.translate import activity_from, profile_from
 from .domain.lead import LeadState
 from .domain.model import LeadProfile, ScoreLine, StageDecision
@@ -92,13 +94,14 @@ class ScoringHandlers:
     async def on_touchpoint_recorded(self, session: AsyncSession, event: TouchpointRecorded) -> list:
         await self.follow_active_agreement(session)
         repo = SqlLeadScores(session)
-        if not await repo.add_touchpoint(event):
+        lead_id = await whose(session, visitor_links, event)
+        if not await repo.add_touchpoint(event, lead_id or event.lead_id):
             return []  # a replayed touchpoint changes nothing
-        if not event.data.contact.email:
+        if lead_id is None:
             return []  # an anonymous visitor's touchpoint waits, stored, until one names the person
-        lead = await repo.get(event.lead_id, for_update=True)
+        lead = await repo.get(lead_id, for_update=True)
         if lead is None:
-            lead = LeadState(event.lead_id, LeadProfile(), Stage.PROSPECT.value, self.policy.version, is_new=True)
+            lead = LeadState(lead_id, LeadProfile(), Stage.PROSPECT.value, self.policy.version, is_new=True)
         lead.profile = lead.profile.merged(profile_from(event.data, self.policy))
         if event.data.consent is not None:
             lead.consent = consent_record(event)

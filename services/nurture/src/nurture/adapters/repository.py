@@ -3,7 +3,8 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from lead_events import Stage
+from lead_events import Stage, TouchpointRecorded
+from lead_runtime.visitors import whose
 from sqlalchemy import Row, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..domain import JourneyRun, LeadState, SentStep
 from .tables import (
     nurture_consumed, nurture_deliveries, nurture_journeys, nurture_leads, nurture_steps, nurture_switches,
+    visitor_links,
 )
 
 PAUSE = "pause"
@@ -130,6 +132,9 @@ class SqlNurtureLeads:
             lead_id=lead_id, content_id=content_id, consumed_at=at, event_id=event_id
         )
         await self._session.execute(stmt.on_conflict_do_nothing())
+
+    async def whose(self, touchpoint: TouchpointRecorded) -> str | None:
+        return await whose(self._session, visitor_links, touchpoint)
 
     async def adopt_visitor(self, visitor_id: str, lead_id: str) -> None:
         """What the person took up as an anonymous visitor counts for the lead: it is not sent again."""

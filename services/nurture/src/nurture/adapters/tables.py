@@ -2,6 +2,7 @@
 
 from lead_runtime.db import add_runtime_tables
 from lead_runtime.erasures import add_erasures_table
+from lead_runtime.visitors import add_visitor_links_table
 from sqlalchemy import (
     Boolean, Column, DateTime, Index, Integer, MetaData, String, Table, Text, UniqueConstraint, text,
 )
@@ -103,3 +104,4 @@ nurture_deliveries = Table(
 )
 
 privacy_erasures = add_erasures_table(metadata)
+visitor_links = add_visitor_links_table(metadata)

@@ -3,6 +3,7 @@
 from sqlalchemy import Column, DateTime, Index, MetaData, String, Table, Text
 from lead_runtime.db import add_runtime_tables
 from lead_runtime.erasures import add_erasures_table
+from lead_runtime.visitors import add_visitor_links_table
 
 metadata = MetaData()
 add_runtime_tables(metadata)
@@ -54,3 +55,4 @@ handoffs = Table(
 
 # Reporting keeps no personal data (lead ids, stages, sources, times); it only records that it honoured an erasure.
 privacy_erasures = add_erasures_table(metadata)
+visitor_links = add_visitor_links_table(metadata)

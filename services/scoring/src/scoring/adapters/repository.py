@@ -75,11 +75,12 @@ class SqlLeadScores:
         stmt = pg_insert(leads).values(lead_id=lead.lead_id, **values)
         await self.session.execute(stmt.on_conflict_do_update(index_elements=[leads.c.lead_id], set_=values))
 
-    async def add_touchpoint(self, event: TouchpointRecorded) -> bool:
-        """False if this touchpoint was stored before (a replay)."""
+    async def add_touchpoint(self, event: TouchpointRecorded, lead_id: str) -> bool:
+        """False if this touchpoint was stored before (a replay). `lead_id`: whose it is (a known
+        visitor's touchpoint is the lead's)."""
         stmt = pg_insert(touchpoints).values(
             event_id=event.event_id,
-            lead_id=event.lead_id,
+            lead_id=lead_id,
             type=event.data.type.value,
             occurred_at=event.occurred_at,
             data=event.data.model_dump(mode="json"),

@@ -6,6 +6,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from lead_runtime.db import add_runtime_tables
 from lead_runtime.erasures import add_erasures_table
+from lead_runtime.visitors import add_visitor_links_table
 
 metadata = MetaData()
 add_runtime_tables(metadata)
@@ -77,3 +78,4 @@ agreements = Table(
 )
 
 privacy_erasures = add_erasures_table(metadata)
+visitor_links = add_visitor_links_table(metadata)

@@ -1,0 +1,22 @@
+"""Which lead an anonymous visitor turned out to be (lead_runtime.visitors).
+
+Revision ID: 0003
+Revises: 0002
+"""
+
+from alembic import op
+
+from lead_runtime.visitors import TABLE, create_visitor_links_table
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    create_visitor_links_table()
+
+
+def downgrade() -> None:
+    op.drop_table(TABLE)
