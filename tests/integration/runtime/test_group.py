@@ -9,10 +9,10 @@ from aiokafka import ConsumerRecord
 from lead_events import ErasureData, PrivacyErasureRequested, encode, topics
 from lead_runtime.db import make_engine, make_sessionmaker
 from lead_runtime.erasures import record_erasure
-from lead_runtime.group import run_group
+from lead_runtime.group import is_transient, run_group
 from reporting.adapters.tables import privacy_erasures
 from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from tests.builders import a_contact, a_recorded
 
@@ -150,9 +150,29 @@ async def test_a_timestamp_without_a_zone_is_read_as_utc_and_compared_with_the_e
 
 
 async def test_a_nul_in_a_copied_header_does_not_block_the_outbox(sessions):
-    poison = ConsumerRecord("touchpoints", 0, 7, 0, 0, b"key", b"{not json", None, 3, 9, [("trace", b"a\x00b")])
+    poison = ConsumerRecord("touchpoints", 0, 7, 0, 0, b"key", b"{not json", None, 3, 9, [("tr\x00ace", b"a\x00b")])
     good = a_recorded("webinar_attended", a_contact()).model_copy(update={"correlation_id": "corr\x00elated"})
     outcomes = await run(sessions, Handlers(), [poison, record(encode(good), 8)])
     assert [o.outcome for o in outcomes] == ["dead_lettered", "applied"]
     headers = [r.headers for r in await rows(sessions, "SELECT headers FROM outbox ORDER BY id")]
     assert ["trace", "ab"] in headers[0] and ["correlation_id", "correlated"] in headers[1]
+
+
+async def test_a_lock_timeout_is_transient_the_batch_is_retried_not_dead_lettered(sessions):
+    """Another transaction holds the row (SQLSTATE 55P03 once the lock wait times out)."""
+    event = a_recorded("webinar_attended", a_contact())
+
+    async def wants_the_locked_row(session, e):
+        await session.execute(text("SET LOCAL lock_timeout = '100ms'"))
+        await session.execute(text("SELECT * FROM privacy_erasures WHERE erasure_id = 'held' FOR UPDATE"))
+        return []
+
+    async with sessions() as holder, holder.begin():
+        await record_erasure(holder, privacy_erasures, "held", "someone", event.occurred_at, event.occurred_at)
+    async with sessions() as holder, holder.begin():
+        await holder.execute(text("SELECT * FROM privacy_erasures WHERE erasure_id = 'held' FOR UPDATE"))
+        with pytest.raises(DBAPIError) as raised:
+            await run_group(sessions, [record(encode(event), 0)], "scoring",
+                            {"touchpoint.recorded": wants_the_locked_row}, UNPREFIX)
+    assert is_transient(raised.value) and not isinstance(raised.value, OperationalError)
+    assert await rows(sessions, "SELECT id FROM outbox") == []  # nothing dead-lettered

@@ -136,3 +136,20 @@ async def test_a_known_visitors_later_anonymous_visits_count_for_the_lead(scorin
 
     stranger = a_recorded("pricing_viewed", {"anonymous_id": "visitor-unknown"})
     assert await scored(stranger) == []  # not known yet: kept for when they name themselves
+
+
+async def test_an_anonymous_visit_adds_behaviour_but_never_consent_or_profile(scoring):
+    """On a shared computer the browser is not the person: what it agrees to is not theirs."""
+    _, lead, _, handlers, sessions = scoring
+    named = a_contact(anonymous_id="visitor-88")
+    form = a_recorded("form_submitted", named)
+    form = form.model_copy(update={"data": form.data.model_copy(update={"consent": None})})
+    anonymous = a_recorded("form_submitted", {"anonymous_id": "visitor-88",
+                                                      "company": {"name": "Someone Else GmbH", "employees": 5}})
+    assert anonymous.data.consent.email_marketing is True  # the builder's default: consent given
+    for event in (form, anonymous):
+        async with sessions() as session, session.begin():
+            await handlers.on_touchpoint_recorded(session, event)
+    known = await lead(form.lead_id)
+    assert known.consent is None
+    assert known.profile.company_name == named["company"]["name"]

@@ -94,13 +94,18 @@ class FakeNurtureLeads:
     async def add_consumed(self, lead_id: str, content_id: str, at: datetime, event_id: str) -> None:
         self.taken_up.setdefault(lead_id, {}).setdefault(content_id, at)
 
-    async def whose(self, touchpoint) -> str | None:
+    async def identify(self, touchpoint) -> str | None:
         contact = touchpoint.data.contact
         if contact.email:
             if contact.anonymous_id:
                 self.links[lead_id_for_visitor(contact.anonymous_id)] = touchpoint.lead_id
             return touchpoint.lead_id
         return self.links.get(touchpoint.lead_id)
+
+    async def forget_visitors(self, visitor_ids) -> None:
+        for visitor in visitor_ids:
+            self.taken_up.pop(visitor, None)
+            self.leads.pop(visitor, None)
 
     async def adopt_visitor(self, visitor_id: str, lead_id: str) -> None:
         for content_id, at in self.taken_up.pop(visitor_id, {}).items():

@@ -12,6 +12,11 @@ class Payload(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
+    @field_validator("*")
+    @classmethod
+    def _aware(cls, v: Any) -> Any:
+        return _utc_if_naive(v) if isinstance(v, datetime) else v
+
 
 class Envelope(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
@@ -31,9 +36,7 @@ class Envelope(BaseModel):
     @field_validator("occurred_at", "recorded_at")
     @classmethod
     def _aware(cls, v: datetime) -> datetime:
-        """A producer that leaves out the zone (another team's CRM writing crm.feedback) means UTC,
-        so every timestamp compares with every other."""
-        return v if v.tzinfo is not None else v.replace(tzinfo=UTC)
+        return _utc_if_naive(v)
 
     @classmethod
     def new(
@@ -59,6 +62,12 @@ class Envelope(BaseModel):
             causation_id=cause.event_id if cause else None,
             data=data,
         )
+
+
+def _utc_if_naive(v: datetime) -> datetime:
+    """A producer that leaves out the zone (another team's CRM writing crm.feedback) means UTC,
+    so every timestamp compares with every other."""
+    return v if v.tzinfo is not None else v.replace(tzinfo=UTC)
 
 
 def derived_event_id(*parts: str) -> str:

@@ -1,5 +1,6 @@
 """The record of privacy erasures a service has carried out: ids and times only, no personal data."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table
@@ -44,7 +45,11 @@ def create_erasures_table() -> None:
 
 
 async def record_erasure(
-    session: AsyncSession, table: Table, erasure_id: str, lead_id: str, requested_at: datetime, erased_at: datetime
+    session: AsyncSession, table: Table, erasure_id: str, lead_id: str, requested_at: datetime, erased_at: datetime,
+    visitor_ids: Sequence[str] = (),
 ) -> None:
-    row = {"erasure_id": erasure_id, "lead_id": lead_id, "requested_at": requested_at, "erased_at": erased_at}
-    await session.execute(insert(table).values(row).on_conflict_do_nothing())
+    """Also under each visitor id the person was known by, so their anonymous events from before
+    the request are shut out too (`predates_erasure` keys on the event's lead id)."""
+    rows = [{"erasure_id": erasure_id, "lead_id": lead_id, "requested_at": requested_at, "erased_at": erased_at}]
+    rows += [{**rows[0], "erasure_id": f"{erasure_id}/{visitor}", "lead_id": visitor} for visitor in visitor_ids]
+    await session.execute(insert(table).values(rows).on_conflict_do_nothing())

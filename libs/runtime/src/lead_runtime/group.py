@@ -53,9 +53,10 @@ class HandlerFailed(Exception):
 TRANSIENT = (
     sa_exc.OperationalError, sa_exc.InterfaceError, OSError, ConnectionError, TimeoutError, InfrastructureError
 )
-# SQLSTATE classes that pass with a retry: connection (08), resources (53), operator intervention
-# (57: shutdown, statement timeout), transaction rollback (40: deadlock, serialization failure).
-_RETRYABLE_SQLSTATES = ("08", "40", "53", "57")
+# SQLSTATEs that pass with a retry: any connection exception (08...), serialization failure,
+# deadlock, lock not available, insufficient resources (53...), server shutting down or starting.
+# Not a statement timeout (57014): a message that makes a statement that slow would be retried forever.
+_RETRYABLE_SQLSTATES = ("08", "40001", "40P01", "55P03", "53", "57P01", "57P02", "57P03")
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -94,7 +95,7 @@ async def run_group(
         cause = failed.__cause__
         metrics.GROUP_RERUNS.labels(group_id).inc()
         log.warning("handler failed; running the group again, a savepoint per message",
-                    extra=fields(failed_event_id=str(failed), error=f"{type(cause).__name__}: {cause}"))
+                    extra=fields(failed=str(failed), error=f"{type(cause).__name__}: {cause}"))
     async with sessions() as session, session.begin():
         return await _process(session, records, group_id, handlers, unprefix, careful=True)
 
@@ -131,7 +132,7 @@ async def _process(
         except Exception as exc:
             if is_transient(exc):
                 raise
-            raise HandlerFailed("outbox") from exc  # a row the database refuses: find its message carefully
+            raise HandlerFailed("the outbox write") from exc  # a row the database refuses: find its message carefully
     return outcomes
 
 

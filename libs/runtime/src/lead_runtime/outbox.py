@@ -48,7 +48,7 @@ async def add_rows(session: AsyncSession, rows: Sequence[Row]) -> None:
     if rows:
         await session.execute(_INSERT, {
             "topics": [r.topic for r in rows], "keys": [_text(r.key) for r in rows], "values": [r.value for r in rows],
-            "headers": [json.dumps([(k, _text(v)) for k, v in r.headers]) for r in rows],
+            "headers": [json.dumps([(_text(k), _text(v)) for k, v in r.headers]) for r in rows],
         })
 
 

@@ -51,14 +51,16 @@ async def linked_lead(session: AsyncSession, table: Table, visitor_id: str) -> s
     return (await session.execute(select(table.c.lead_id).where(table.c.visitor_id == visitor_id))).scalar()
 
 
-async def forget_lead(session: AsyncSession, table: Table, lead_id: str) -> None:
-    await session.execute(delete(table).where(table.c.lead_id == lead_id))
+async def forget_lead(session: AsyncSession, table: Table, lead_id: str) -> list[str]:
+    """The visitor ids the lead was known by; the caller treats them as erased too."""
+    deleted = await session.execute(delete(table).where(table.c.lead_id == lead_id).returning(table.c.visitor_id))
+    return list(deleted.scalars())
 
 
-async def whose(session: AsyncSession, table: Table, event) -> str | None:
+async def identify(session: AsyncSession, table: Table, event) -> str | None:
     """The lead a touchpoint (lead_events.TouchpointRecorded) counts for: its own when it names
-    the person (and then the visitor it names is linked to them), the linked lead when it names
-    only a known visitor, None for a visitor not known yet."""
+    the person, and then the visitor it names is linked to them (written here); the linked lead
+    when it names only a known visitor; None for a visitor not known yet."""
     contact = event.data.contact
     if contact.email:
         if contact.anonymous_id:

@@ -29,7 +29,9 @@ async def on_erasure_requested(
     if lead is not None:
         await repo.save(erased(lead), None)  # no address: nothing is due any more
     await SqlDeliveries(session).erase_lead(event.lead_id, now)
-    await record_erasure(session, privacy_erasures, event.data.erasure_id, event.lead_id, event.occurred_at, now)
-    await forget_lead(session, visitor_links, event.lead_id)  # their browser is anonymous again
+    visitors = await forget_lead(session, visitor_links, event.lead_id)  # their browser is anonymous again
+    await repo.forget_visitors(visitors)  # what they did anonymously and never joined goes too
+    await record_erasure(session, privacy_erasures, event.data.erasure_id, event.lead_id, event.occurred_at, now,
+                         visitor_ids=visitors)
     log.info("person erased", extra=fields(erasure_id=event.data.erasure_id, lead_id=event.lead_id, known=lead is not None))
     return []

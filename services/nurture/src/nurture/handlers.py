@@ -74,21 +74,24 @@ class NurtureHandlers:
     async def on_touchpoint_recorded(self, session: AsyncSession, event: TouchpointRecorded) -> list[Publish]:
         repo, now = self.repository(session), self.clock()
         data = event.data
-        lead_id = await repo.whose(event) or event.lead_id  # a known visitor's touchpoint is the lead's
+        lead_id = await repo.identify(event) or event.lead_id  # a known visitor's touchpoint is the lead's
+        # Without an email a touchpoint says what a browser did, not who agreed to what: behaviour only.
+        named = data.contact.email is not None
+        consent = data.consent if named else None
         bant = self.catalogue.profiling.bant_fields if self.catalogue.profiling else ()
-        company = data.contact.company
+        company = data.contact.company if named else None
         lead = apply_touchpoint(
             await repo.get(lead_id, lock=True),
             lead_id,
             type=data.type,
             email=data.contact.email,
-            consent=data.consent.email_marketing if data.consent else None,
+            consent=consent.email_marketing if consent else None,
             occurred_at=event.occurred_at,
             now=now,
-            double_opt_in_at=data.consent.double_opt_in_at if data.consent else None,
+            double_opt_in_at=consent.double_opt_in_at if consent else None,
             country=company.country if company else None,
-            time_zone=next((v for k in _TIME_ZONE_KEYS if isinstance(v := data.properties.get(k), str)), None),
-            known=known_from_contact(data.contact.model_dump()) | known_from_answers(data.properties, bant),
+            time_zone=next((v for k in _TIME_ZONE_KEYS if isinstance(v := data.properties.get(k), str)), None) if named else None,
+            known=known_from_contact(data.contact.model_dump()) | known_from_answers(data.properties, bant) if named else (),
             source=data.source,
         )
         visitor_id = lead_id_for_visitor(data.contact.anonymous_id) if data.contact.anonymous_id else lead_id

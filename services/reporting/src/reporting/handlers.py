@@ -6,7 +6,7 @@ from lead_events import (
     CrmFeedbackReceived, LeadHandedOff, LeadStageChanged, PrivacyErasureRequested, TouchpointRecorded, lead_id_for_visitor,
 )
 from lead_runtime.erasures import record_erasure
-from lead_runtime.visitors import forget_lead, whose
+from lead_runtime.visitors import forget_lead, identify
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .adapters.repository import SqlReadModel
@@ -29,7 +29,7 @@ async def on_touchpoint_recorded(session: AsyncSession, event: TouchpointRecorde
     props = d.properties
     campaign = props.get("campaign") or props.get("utm_campaign")
     content = props.get("content_id") or props.get("webinar_id")
-    lead_id = await whose(session, visitor_links, event) or event.lead_id  # a known visitor's touch is the lead's
+    lead_id = await identify(session, visitor_links, event) or event.lead_id  # a known visitor's touch is the lead's
     touch = Touch(lead_id, d.type.value, event.occurred_at, d.source,
                   str(campaign)[:200] if campaign else None, str(content)[:200] if content else None)
     repo = SqlReadModel(session)
@@ -60,6 +60,7 @@ async def on_erasure_requested(session: AsyncSession, event: PrivacyErasureReque
     """The read model holds no personal data (ids, stages, sources, times): recording it and
     forgetting which visitor the person was is all."""
     now = datetime.now(UTC)
-    await record_erasure(session, privacy_erasures, event.data.erasure_id, event.lead_id, event.occurred_at, now)
-    await forget_lead(session, visitor_links, event.lead_id)
+    visitors = await forget_lead(session, visitor_links, event.lead_id)
+    await record_erasure(session, privacy_erasures, event.data.erasure_id, event.lead_id, event.occurred_at, now,
+                         visitor_ids=visitors)
     return []

@@ -30,7 +30,9 @@ async def on_erasure_requested(
         lead.profile = anonymised(lead.profile)
         await repo.save(lead)
     await repo.erase_person(event.lead_id, secrets)
-    await record_erasure(session, privacy_erasures, event.data.erasure_id, event.lead_id, event.occurred_at, clock())
-    await forget_lead(session, visitor_links, event.lead_id)  # their browser is anonymous again
+    visitors = await forget_lead(session, visitor_links, event.lead_id)  # their browser is anonymous again
+    await repo.forget_visitors(visitors)  # visits never joined to the lead go too
+    await record_erasure(session, privacy_erasures, event.data.erasure_id, event.lead_id, event.occurred_at, clock(),
+                         visitor_ids=visitors)
     log.info("person erased", extra=fields(erasure_id=event.data.erasure_id, lead_id=event.lead_id, known=lead is not None))
     return []

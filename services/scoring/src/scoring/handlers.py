@@ -13,7 +13,7 @@ from lead_events.touchpoints import Company
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lead_runtime.logs import fields
-from lead_runtime.visitors import whose
+from lead_runtime.visitors import identify
 
 from .adapters.agreements import SqlAgreements
 from .adapters.repository import SqlLeadScores
@@ -94,7 +94,7 @@ class ScoringHandlers:
     async def on_touchpoint_recorded(self, session: AsyncSession, event: TouchpointRecorded) -> list:
         await self.follow_active_agreement(session)
         repo = SqlLeadScores(session)
-        lead_id = await whose(session, visitor_links, event)
+        lead_id = await identify(session, visitor_links, event)
         if not await repo.add_touchpoint(event, lead_id or event.lead_id):
             return []  # a replayed touchpoint changes nothing
         if lead_id is None:
@@ -102,9 +102,10 @@ class ScoringHandlers:
         lead = await repo.get(lead_id, for_update=True)
         if lead is None:
             lead = LeadState(lead_id, LeadProfile(), Stage.PROSPECT.value, self.policy.version, is_new=True)
-        lead.profile = lead.profile.merged(profile_from(event.data, self.policy))
-        if event.data.consent is not None:
-            lead.consent = consent_record(event)
+        if event.data.contact.email:  # a known visitor's anonymous touchpoint adds behaviour only
+            lead.profile = lead.profile.merged(profile_from(event.data, self.policy))
+            if event.data.consent is not None:
+                lead.consent = consent_record(event)
         activity = activity_from(event.event_id, event.data, event.occurred_at)
         earlier = await repo.ledger(lead.lead_id)
         if event.data.contact.anonymous_id:

@@ -4,8 +4,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from lead_events import Stage, TouchpointRecorded
-from lead_runtime.visitors import whose
-from sqlalchemy import Row, func, select, text, update
+from lead_runtime.visitors import identify
+from sqlalchemy import Row, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -133,8 +133,15 @@ class SqlNurtureLeads:
         )
         await self._session.execute(stmt.on_conflict_do_nothing())
 
-    async def whose(self, touchpoint: TouchpointRecorded) -> str | None:
-        return await whose(self._session, visitor_links, touchpoint)
+    async def identify(self, touchpoint: TouchpointRecorded) -> str | None:
+        return await identify(self._session, visitor_links, touchpoint)
+
+    async def forget_visitors(self, visitor_ids: Sequence[str]) -> None:
+        """Erasure: what the person did as a visitor and was never joined to their lead."""
+        if not visitor_ids:
+            return
+        for table in (nurture_consumed, nurture_journeys, nurture_leads):
+            await self._session.execute(delete(table).where(table.c.lead_id.in_(visitor_ids)))
 
     async def adopt_visitor(self, visitor_id: str, lead_id: str) -> None:
         """What the person took up as an anonymous visitor counts for the lead: it is not sent again."""

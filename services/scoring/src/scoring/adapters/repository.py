@@ -88,6 +88,10 @@ class SqlLeadScores:
         result = await self.session.execute(stmt.on_conflict_do_nothing().returning(touchpoints.c.event_id))
         return result.first() is not None
 
+    async def forget_visitors(self, visitor_ids: list[str]) -> None:
+        if visitor_ids:
+            await self.session.execute(delete(touchpoints).where(touchpoints.c.lead_id.in_(visitor_ids)))
+
     async def adopt_touchpoints(self, visitor_id: str, lead_id: str) -> list:
         """Moves an anonymous visitor's stored touchpoints to the lead, oldest first."""
         rows = (
