@@ -116,8 +116,9 @@ def _skipped_as_erased(stack, event_id: str) -> list[str]:
 
 
 async def test_a_touchpoint_from_before_the_erasure_arriving_late_brings_no_one_back(stack):
-    """An import of old data or a lagging sender: the touchpoint happened before the request, so no
-    service applies it; one that happens after the request is new, and applies."""
+    """An import of old data or a lagging sender: the touchpoint happened before the request, so
+    ingest publishes it without the person and no service applies it; one that happens after the
+    request is new, and applies."""
     contact = a_contact()
     email, lead_id = contact["email"], lead_id_for(contact["email"])
     first = a_touchpoint("webinar_attended", contact)
@@ -137,6 +138,7 @@ async def test_a_touchpoint_from_before_the_erasure_arriving_late_brings_no_one_
 
     late = a_touchpoint("demo_requested", contact)
     late["occurred_at"] = first["occurred_at"]  # before the request
+    before = await _positions(stack.kafka)
     answer = await _post(f"{stack.url('ingest')}/v1/touchpoints", late)
     assert answer.status_code == 202, answer.text
     [late_id] = answer.json()["event_ids"]
@@ -148,6 +150,9 @@ async def test_a_touchpoint_from_before_the_erasure_arriving_late_brings_no_one_
     for service in CONSUMERS:
         assert await columns_mentioning(stack.databases[service], email) == [], service
     assert not [body for body in stack.crm.leads.values() if body.get("lead_id") == lead_id]  # no demo to sales
+    written = await _written_since(stack.kafka, before)
+    assert any(late_id.encode() in v for v in written)  # ingest published it, as a fact ...
+    assert not [v for v in written if email.encode() in v.lower()]  # ... without the person
 
     again = a_touchpoint("form_submitted", contact)  # after the request: the person is back, by choice
     assert (await _post(f"{stack.url('ingest')}/v1/touchpoints", again)).status_code == 202

@@ -2,12 +2,15 @@
 recorded, and neither holds the email."""
 
 import uuid
+from datetime import UTC, datetime
 
 import httpx
 import pytest
 from lead_events import decode, lead_id_for
-from lead_runtime.settings import KafkaSettings
+from lead_runtime.db import make_engine, make_sessionmaker
+from lead_runtime.settings import DatabaseSettings, KafkaSettings
 
+from ingest.adapters.erasures import SqlErasures
 from ingest.bootstrap import make_app
 from ingest.settings import Settings
 from tests.privacy_check import columns_mentioning
@@ -32,3 +35,19 @@ async def test_erasure_is_published_and_recorded_without_the_email(fresh_databas
     url = database.url.get_secret_value()
     assert await columns_mentioning(url, email) == []
     assert await columns_mentioning(url, response.json()["erasure_id"]) == ["privacy_erasures.erasure_id"]
+
+
+
+async def test_erasure_records_say_when_each_person_asked_and_nothing_when_the_database_is_away(fresh_database):
+    engine = make_engine(await fresh_database("ingest"))
+    erasures = SqlErasures(make_sessionmaker(engine))
+    first, again = datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 20, tzinfo=UTC)
+    await erasures.record("e-1", "lead-a", first)
+    await erasures.record("e-2", "lead-a", again)
+    assert await erasures.erased_at(["lead-a", "lead-b"]) == {"lead-a": again}
+    await engine.dispose()
+
+    nowhere = DatabaseSettings(url="postgresql+asyncpg://nobody:nothing@127.0.0.1:1/none", pool_size=1)
+    away = make_engine(nowhere)
+    assert await SqlErasures(make_sessionmaker(away)).erased_at(["lead-a"]) == {}  # published as it came
+    await away.dispose()

@@ -28,7 +28,7 @@ DRAIN_FACTOR = 64  # beyond limit x this, stop counting an oversized body (it is
 
 
 def get_publisher(request: Request) -> EventPublisher:
-    return request.app.state.runtime.publisher
+    return request.app.state.runtime.parts.state["publisher"]  # SparingErased around the Kafka publisher
 
 
 PublisherDep = Annotated[EventPublisher, Depends(get_publisher)]

@@ -14,6 +14,7 @@ from .domain.limits import InFlight, TokenBucket
 from .domain.signature import InvalidSecret, parse_secret
 from .domain.sources import SourcesConfig
 from .ports import Clock, Deliveries, Erasures, LoggedErasures, NoDeliveries
+from .sparing import SparingErased
 from .privacy_api import make_privacy_router
 from .purge import purge_worker
 from .settings import Settings
@@ -82,7 +83,8 @@ def make_app(
         retention = timedelta(days=settings.webhook_retention_days)
         workers = [purge_worker(store, retention, settings.purge_interval_seconds, clock)]
         erased = erasures or (SqlErasures(rt.sessions) if rt.sessions is not None else LoggedErasures())
-        return ServiceParts(workers=workers, state={"deliveries": store, "erasures": erased})
+        publisher = SparingErased(rt.publisher, erased)
+        return ServiceParts(workers=workers, state={"deliveries": store, "erasures": erased, "publisher": publisher})
 
     routers = [make_router(settings, in_flight), make_webhook_router(settings, sources, unknown, in_flight, clock),
                make_privacy_router(settings, clock)]

@@ -1,6 +1,6 @@
 """What ingest needs from the outside world."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -43,9 +43,17 @@ class Erasures(Protocol):
 
     async def record(self, erasure_id: str, lead_id: str, requested_at: datetime) -> None: ...
 
+    async def erased_at(self, lead_ids: Sequence[str]) -> dict[str, datetime]:
+        """When each of these people asked to be erased, for those who did."""
+        ...
+
 
 class LoggedErasures:
-    """Without a database the erasure is recorded in the log only (ids, no email)."""
+    """Without a database the erasure is recorded in the log only (ids, no email); the consumers
+    still skip what happened before it, but ingest cannot spare old touchpoints."""
 
     async def record(self, erasure_id: str, lead_id: str, requested_at: datetime) -> None:
         return None
+
+    async def erased_at(self, lead_ids: Sequence[str]) -> dict[str, datetime]:
+        return {}
