@@ -2,20 +2,25 @@
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+
+def _utc_if_naive(v: datetime) -> datetime:
+    """A producer that leaves out the zone (another team's CRM writing crm.feedback) means UTC,
+    so every timestamp compares with every other."""
+    return v if v.tzinfo is not None else v.replace(tzinfo=UTC)
+
+
+# Every timestamp in an event: one without a zone is read as UTC.
+Timestamp = Annotated[datetime, AfterValidator(_utc_if_naive)]
 
 
 class Payload(BaseModel):
     """Base of every `data` model: frozen, tolerant of fields added by newer producers."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
-
-    @field_validator("*")
-    @classmethod
-    def _aware(cls, v: Any) -> Any:
-        return _utc_if_naive(v) if isinstance(v, datetime) else v
 
 
 class Envelope(BaseModel):
@@ -27,16 +32,11 @@ class Envelope(BaseModel):
     event_type: str = Field(description="Lower-case, dotted, past tense, e.g. `lead.scored`.")
     schema_version: int = Field(1, description="Bumped on a breaking change of `data`.")
     lead_id: str = Field(description="See `lead_events.identity.lead_id_for`; the message key.")
-    occurred_at: datetime = Field(description="When the fact happened in the world.")
-    recorded_at: datetime = Field(description="When leadflow recorded it.")
+    occurred_at: Timestamp = Field(description="When the fact happened in the world.")
+    recorded_at: Timestamp = Field(description="When leadflow recorded it.")
     correlation_id: str = Field(description="Id of the touchpoint that started this chain.")
     causation_id: str | None = Field(None, description="event_id of the event that caused this one.")
     data: Any
-
-    @field_validator("occurred_at", "recorded_at")
-    @classmethod
-    def _aware(cls, v: datetime) -> datetime:
-        return _utc_if_naive(v)
 
     @classmethod
     def new(
@@ -62,12 +62,6 @@ class Envelope(BaseModel):
             causation_id=cause.event_id if cause else None,
             data=data,
         )
-
-
-def _utc_if_naive(v: datetime) -> datetime:
-    """A producer that leaves out the zone (another team's CRM writing crm.feedback) means UTC,
-    so every timestamp compares with every other."""
-    return v if v.tzinfo is not None else v.replace(tzinfo=UTC)
 
 
 def derived_event_id(*parts: str) -> str:

@@ -1,13 +1,12 @@
 """Handoffs to sales on `handoff.leads` and the CRM's answers on `crm.feedback`."""
 
-from datetime import datetime
 from enum import StrEnum
 from typing import ClassVar, Literal
 
 from pydantic import Field
 
 from .assignment import RepAssignment
-from .envelope import Envelope, Payload
+from .envelope import Envelope, Payload, Timestamp
 from .lifecycle import Evidence, LeadSnapshot
 
 
@@ -18,8 +17,8 @@ class HandoffData(Payload):
     why_now: list[Evidence] = Field(default_factory=list, description="What made the lead sales-ready.")
     reason: str
     agreement_version: str | None = None
-    sla_first_contact_due: datetime
-    sla_hard_limit: datetime
+    sla_first_contact_due: Timestamp
+    sla_hard_limit: Timestamp
     assigned_to: RepAssignment | None = Field(None, description="The sales rep chosen by the routing rules, and why.")
 
 
@@ -42,7 +41,7 @@ class FeedbackData(Payload):
     outcome: Outcome
     reason: str | None = Field(None, examples=["not_ready", "competitor", "no_budget"])
     rep_id: str | None = None
-    at: datetime
+    at: Timestamp
     handoff_id: str | None = None
 
 

@@ -1,12 +1,11 @@
 """Stages of a lead and the event that records every change of stage."""
 
-from datetime import datetime
 from enum import StrEnum
 from typing import ClassVar, Literal
 
 from pydantic import Field, field_validator
 
-from .envelope import Envelope, Payload
+from .envelope import Envelope, Payload, Timestamp
 from .touchpoints import Company, Consent
 
 
@@ -27,15 +26,15 @@ class Evidence(Payload):
     points: float | None = None
     touchpoint_id: str | None = Field(None, description="event_id of the touchpoint behind it.")
     detail: str | None = None
-    occurred_at: datetime | None = Field(None, description="When the touchpoint behind it happened.")
+    occurred_at: Timestamp | None = Field(None, description="When the touchpoint behind it happened.")
 
 
 class ConsentRecord(Consent):
     """Consent as scoring holds it: what was stated, by which source, and when."""
 
     source: str | None = Field(None, description="The touchpoint source that carried the consent.")
-    stated_at: datetime | None = Field(None, description="When it was stated (the touchpoint's occurred_at).")
-    recorded_at: datetime | None = Field(None, description="When leadflow recorded it.")
+    stated_at: Timestamp | None = Field(None, description="When it was stated (the touchpoint's occurred_at).")
+    recorded_at: Timestamp | None = Field(None, description="When leadflow recorded it.")
 
 
 class LeadSnapshot(Payload):

@@ -1,11 +1,10 @@
 """Nurture steps published on `nurture.steps`."""
 
-from datetime import datetime
 from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from .envelope import Envelope, Payload
+from .envelope import Envelope, Payload, Timestamp
 from .lifecycle import Stage
 
 
@@ -21,7 +20,7 @@ class NurtureStepData(Payload):
     stage: Stage
     reason: str
     email: str | None = None
-    due_at: datetime
+    due_at: Timestamp
     form_fields: list[str] = Field(
         default_factory=list,
         description="For a progressive-profiling form (format `form`): exactly the fields it asks for.",

@@ -6,7 +6,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
-from .envelope import Envelope, Payload
+from .envelope import Envelope, Payload, Timestamp
 
 
 class TouchpointType(StrEnum):
@@ -62,7 +62,7 @@ class Contact(Payload):
 
 class Consent(Payload):
     email_marketing: bool | None = Field(None, description="Marketing email consent as given.")
-    double_opt_in_at: datetime | None = None
+    double_opt_in_at: Timestamp | None = None
 
 
 class TouchpointIn(BaseModel):
@@ -122,7 +122,7 @@ class RejectionData(Payload):
     raw_body: str = Field(description="The body as received (base64 if it was not UTF-8).")
     raw_body_encoding: Literal["utf-8", "base64"] = "utf-8"
     content_type: str | None = None
-    received_at: datetime
+    received_at: Timestamp
 
 
 class TouchpointRejected(Envelope):
