@@ -1,9 +1,13 @@
 """The erasure event and the pure scrubbing helpers every service uses."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from lead_events import (
     PrivacyErasureRequested, ErasureData, anonymise_contact, anonymise_touchpoint, decode, encode, lead_id_for, redact,
 )
 
+from lead_events.privacy import ERASED
 from tests.builders import a_contact, a_recorded
 
 
@@ -40,3 +44,29 @@ def test_anonymised_touchpoint_loses_the_person_also_where_the_sender_repeated_i
     assert "anna@example-industrie.de" not in str(out) and "1234567" not in str(out)
     assert out["contact"]["company"]["name"] == "Example Industrie GmbH"
     assert out["type"] == "form_submitted"
+
+
+def test_redact_terminates_for_a_secret_inside_the_marker():
+    # "Rase" is part of "[erased]": replacing must never search its own output again.
+    assert redact("Frau Rase, rase@x.de", ["Rase", "rase@x.de"]) == "Frau [erased], [erased]"
+    assert redact("eras ERAS", ["eras"]) == "[erased] [erased]"
+    assert redact("[erased]", ["[erased]"]) == "[erased]"
+
+
+def test_redact_scrubs_dict_keys_too():
+    assert redact({"anna@x.de": "yes"}, ["anna@x.de"]) == {"[erased]": "yes"}
+
+
+_TEXT = st.text(alphabet="abcdeRrASsEe[]@.-_ äöüß019", max_size=60)
+_SECRET = st.one_of(st.sampled_from(["[erased]", "erased", "Rase", "Eras", "ras", "d]", "[er"]),
+                    st.text(alphabet="abcdeRrASsEe[]@.-_ äöüß019", min_size=3, max_size=10))
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_TEXT, secrets=st.lists(_SECRET, max_size=4))
+def test_redact_terminates_and_no_secret_survives_outside_the_markers(text, secrets):
+    out = redact(text, secrets)
+    for fragment in out.split(ERASED):
+        for secret in secrets:
+            if len(secret) >= 3:
+                assert secret.lower() not in fragment.lower()

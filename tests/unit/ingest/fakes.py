@@ -4,7 +4,7 @@ ingest app wired to them (no Kafka, no database, no lifespan)."""
 from datetime import UTC, datetime, timedelta
 
 import httpx
-from lead_events import Envelope
+from lead_events import Envelope, encode
 from lead_runtime.settings import KafkaSettings
 
 from ingest.api import get_publisher
@@ -21,6 +21,8 @@ class FakePublisher:
     async def publish_many(self, topic: str, events: list[Envelope]) -> None:
         if self.error is not None:
             raise self.error
+        for event in events:
+            encode(event)  # as the Kafka publisher does: what cannot be serialised fails here, not later
         self.published.extend((topic, e) for e in events)
 
     def on(self, topic: str) -> list[Envelope]:

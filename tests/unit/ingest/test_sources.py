@@ -58,6 +58,16 @@ def test_the_form_id_picks_the_touchpoint_type_and_without_ids_the_delivery_give
     assert (tp.type, tp.event_id, tp.occurred_at) == ("contact_requested", "id:msg_1", NOW)
 
 
+def test_a_contact_form_answered_no_to_may_sales_call_stays_a_form():
+    form = FORM | {"form_id": "kontakt", "Rueckruf": "nein"}
+    [tp] = _touchpoints("website-form", form)
+    assert tp.type == "form_submitted" and tp.properties["may_contact_sales"] is False
+    [tp] = _touchpoints("website-form", FORM | {"form_id": "kontakt", "Rueckruf": "ja"})
+    assert tp.type == "contact_requested"
+    [tp] = _touchpoints("website-form", {k: v for k, v in FORM.items() if k != "Rueckruf"} | {"form_id": "kontakt"})
+    assert tp.type == "form_submitted"  # an unticked box is not sent: the fast lane needs the yes
+
+
 def test_a_form_that_is_not_an_object_is_an_error():
     assert _map("website-form", ["x"]).errors
 

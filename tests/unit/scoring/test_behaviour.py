@@ -57,6 +57,13 @@ def test_contact_request_and_form_answer_are_wishes_to_talk_to_sales():
     assert not wants_sales_contact(an_activity("whitepaper_downloaded"), policy)
 
 
+def test_a_contact_request_answered_dont_call_me_is_no_wish_to_talk_to_sales():
+    policy = sample_policy()
+    assert not wants_sales_contact(an_activity("contact_requested", may_contact_sales=False), policy)
+    assert not wants_sales_contact(an_activity("contact_requested", may_contact_sales="Nein"), policy)
+    assert wants_sales_contact(an_activity("contact_requested", may_contact_sales=True), policy)
+
+
 def test_late_stage_buying_signals_are_marked():
     policy = sample_policy()
     tender = behaviour_lines(an_activity("tender_document_downloaded"), [], policy)[0]

@@ -4,6 +4,7 @@ The event carries the lead id only, never the email: `lead_id_for` is a one-way 
 normalised email, so the erasure request can travel and be kept without the personal data.
 """
 
+import re
 from collections.abc import Iterable
 from typing import Any, ClassVar, Literal
 
@@ -37,23 +38,26 @@ def anonymise_contact(contact: dict | None) -> dict | None:
 
 
 def redact(value: Any, secrets: Iterable[str | None]) -> Any:
-    """`value` (str, dict, list, nested) with every occurrence of each secret replaced by ERASED."""
-    needles = sorted({s.lower() for s in secrets if s and len(s) >= 3}, key=len, reverse=True)
-    return _redact(value, needles) if needles else value
+    """`value` (str, dict keys and values, list, nested) with every occurrence of each secret
+    replaced by ERASED, whatever the case.
 
-
-def _redact(value: Any, needles: list[str]) -> Any:
-    if isinstance(value, str):
-        lowered = value.lower()
-        for needle in needles:
-            while (at := lowered.find(needle)) >= 0:
-                value = value[:at] + ERASED + value[at + len(needle):]
-                lowered = value.lower()
+    One regex pass over the original text: a replacement is never searched again, so a secret
+    that is part of the marker itself ("Rase", "eras") cannot loop. Longer secrets go first in
+    the alternation, so "anna.schmidt@x.de" wins over "anna".
+    """
+    needles = sorted({s for s in secrets if s and len(s) >= 3}, key=len, reverse=True)
+    if not needles:
         return value
+    return _redact(value, re.compile("|".join(map(re.escape, needles)), re.IGNORECASE))
+
+
+def _redact(value: Any, pattern: re.Pattern[str]) -> Any:
+    if isinstance(value, str):
+        return pattern.sub(ERASED, value)
     if isinstance(value, dict):
-        return {k: _redact(v, needles) for k, v in value.items()}
+        return {_redact(k, pattern): _redact(v, pattern) for k, v in value.items()}
     if isinstance(value, list):
-        return [_redact(v, needles) for v in value]
+        return [_redact(v, pattern) for v in value]
     return value
 
 

@@ -65,6 +65,13 @@ class Consent(Payload):
     double_opt_in_at: Timestamp | None = None
 
 
+# What `_needs_identity` enforces, said in the published schema so generated clients agree with it.
+_IDENTIFIED = [
+    {"required": ["email"], "properties": {"email": {"type": "string"}}},
+    {"required": ["anonymous_id"], "properties": {"anonymous_id": {"type": "string", "pattern": "\\S"}}},
+]
+
+
 class TouchpointIn(BaseModel):
     """One touchpoint as a sender posts it to `POST /v1/touchpoints`."""
 
@@ -76,7 +83,7 @@ class TouchpointIn(BaseModel):
     type: TouchpointType
     occurred_at: datetime = Field(description="ISO 8601 with a time zone.")
     source: str = Field(min_length=1, max_length=100, examples=["webinar-platform"])
-    contact: Contact
+    contact: Contact = Field(json_schema_extra={"anyOf": _IDENTIFIED})
     properties: dict[str, Any] = Field(default_factory=dict, examples=[{"questions_asked": 2}])
     consent: Consent | None = None
 

@@ -2,9 +2,11 @@
 
 import logging
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from lead_events.text import cleaned, printable
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
@@ -19,14 +21,16 @@ class Problem(Exception):
 
 
 def problem_response(status: int, title: str, detail: str, **extra: object) -> JSONResponse:
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    # cleaned: a problem may quote what the client sent, and that may hold text JSON can't encode
+    body = cleaned({"type": "about:blank", "title": title, "status": status, "detail": detail, **extra})
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
 def validation_errors(errors: list[dict]) -> list[dict]:
     """Pydantic errors as field paths and messages a person can act on."""
     return [
-        {"field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"), "message": e.get("msg", "")}
+        {"field": printable(".".join(str(p) for p in e.get("loc", ()) if p != "body")),
+         "message": printable(e.get("msg", ""))}
         for e in errors
     ]
 
@@ -36,9 +40,15 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _problem(_: Request, exc: Problem) -> JSONResponse:
         return problem_response(exc.status, exc.title, exc.detail, **exc.extra)
 
-    @app.exception_handler(HTTPException)
-    async def _http(_: Request, exc: HTTPException) -> JSONResponse:
-        return problem_response(exc.status_code, "Request failed", str(exc.detail))
+    # Starlette's own (no route: 404, wrong method: 405) as well as FastAPI's subclass
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 404 and exc.detail == "Not Found":
+            detail = f"No resource at {request.url.path}; see /docs for this service's endpoints."
+            return problem_response(404, "Not found", detail)
+        response = problem_response(exc.status_code, "Request failed", str(exc.detail))
+        response.headers.update(exc.headers or {})
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -20,7 +20,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from . import metrics
+from . import metrics, text_guard
 from .consumer import ConsumerLoop, Subscription
 from .db import make_engine, make_sessionmaker
 from .kafka import KafkaEventPublisher, make_producer
@@ -205,6 +205,9 @@ def create_app(
         limit = settings.http.max_body_bytes
         if length.isdigit() and int(length) > limit and not request.url.path.startswith(own_body_limit):
             return problem_response(413, "Body too large", f"The body exceeds {limit} bytes.")
+        # own-body routes apply the text policy themselves, and keep what they refuse
+        if not request.url.path.startswith(own_body_limit) and (refused := await text_guard.refusal_of(request)):
+            return refused
         response = await call_next(request)
         route = request.scope.get("route")
         metrics.HTTP_REQUESTS.labels(request.method, getattr(route, "path", "unmatched"), response.status_code).inc()

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from lead_events import TouchpointIn, TouchpointType, topics
+from lead_events.text import cleaned, unsafe_fields
 from lead_runtime.kafka import KafkaEventPublisher, make_producer
 from lead_runtime.problems import validation_errors
 from pydantic import ValidationError
@@ -39,8 +40,14 @@ def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     return list(reader.fieldnames or []), list(reader)
 
 
-def _errors(exc: ValidationError) -> list[dict]:
-    return validation_errors(exc.errors(include_url=False))
+def _row_touchpoint(doc: dict) -> tuple[TouchpointIn | None, list[dict]]:
+    """A row's touchpoint, or what is wrong with it: the edge's text policy first, then the model."""
+    if unsafe := unsafe_fields(doc):
+        return None, unsafe
+    try:
+        return TouchpointIn.model_validate(doc), []
+    except ValidationError as exc:
+        return None, validation_errors(exc.errors(include_url=False))
 
 
 async def import_file(settings: Settings, path: Path, source: str, kind: str, dry_run: bool, report: Path) -> int:
@@ -60,16 +67,17 @@ async def import_file(settings: Settings, path: Path, source: str, kind: str, dr
     try:
         for number, row in enumerate(rows, start=2):  # line 1 is the header
             doc = row_touchpoint(row, source=source, touchpoint_type=kind, imported_at=now.isoformat())
-            try:
-                batch.append(recorded_event(TouchpointIn.model_validate(doc), now))
+            touchpoint, errors = _row_touchpoint(doc)
+            if touchpoint is not None:
+                batch.append(recorded_event(touchpoint, now))
                 accepted += 1
-            except ValidationError as exc:
-                errors = _errors(exc)
-                rejected.append((number, "; ".join(f"{e['field']}: {e['message']}" for e in errors), row))
+            else:
+                rejected.append((number, "; ".join(f"{e['field']}: {e['message']}" for e in errors), cleaned(row)))
                 if publisher is not None:  # kept like every refusal, with the row as its body
-                    body = json.dumps({k: v for k, v in row.items() if k is not None}, ensure_ascii=False).encode()
+                    kept_row = cleaned({k: v for k, v in row.items() if k is not None})
+                    body = json.dumps(kept_row, ensure_ascii=False).encode()
                     refusal = Refusal(422, "Invalid row", f"{path.name} line {number}: {rejected[-1][1]}", errors)
-                    event = rejected_event(refusal, ReceivedBody(body, len(body), True, "text/csv"), doc=doc,
+                    event = rejected_event(refusal, ReceivedBody(body, len(body), True, "text/csv"), doc=cleaned(doc),
                                            rejection_id=str(uuid.uuid4()), now=now, source=source)
                     await publish(publisher, topics.TOUCHPOINTS_REJECTED, [event], settings.publish_timeout_seconds)
             if len(batch) >= BATCH:

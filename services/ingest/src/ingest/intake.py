@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from lead_events import TouchpointBatchIn, TouchpointIn
+from lead_events.text import cleaned, unsafe_fields
 from lead_runtime.problems import validation_errors
 from pydantic import ValidationError
 
@@ -90,7 +91,8 @@ def read_json(body: ReceivedBody, max_bytes: int, *, forms: bool = False) -> Par
     except UnicodeDecodeError as exc:
         return _refused(400, "Body is not UTF-8", f"JSON must be UTF-8; byte {exc.start} is not.")
     if is_form:
-        return Parsed([], None, dict(parse_qsl(text, keep_blank_values=True)))
+        form = dict(parse_qsl(text, keep_blank_values=True))
+        return _unsafe(errors, form) if (errors := unsafe_fields(form, MAX_ERRORS)) else Parsed([], None, form)
     try:
         doc = json.loads(text, parse_constant=_reject_constant)
     except RecursionError:
@@ -100,7 +102,19 @@ def read_json(body: ReceivedBody, max_bytes: int, *, forms: bool = False) -> Par
     if (path := _too_deep(doc)) is not None:
         errors = [{"field": path, "message": f"Nested more than {MAX_DEPTH} levels deep."}]
         return _refused(422, "Invalid touchpoint", f"{path} is nested more than {MAX_DEPTH} levels deep.", errors, doc)
+    if errors := unsafe_fields(doc, MAX_ERRORS):
+        return _unsafe(errors, doc)
     return Parsed([], None, doc)
+
+
+def _unsafe(errors: list[dict], doc: object) -> Parsed:
+    """NUL or a lone surrogate anywhere (keys too): refused before any code can meet it.
+
+    The raw body is kept as it came; the doc the rejection reads its lead id and source from is
+    the printable copy."""
+    first = "; ".join(f"{e['field'] or 'body'}: {e['message']}" for e in errors[:3])
+    more = f"; and {len(errors) - 3} more" if len(errors) > 3 else ""
+    return _refused(422, "Invalid touchpoint", f"Invalid text: {first}{more}", errors, cleaned(doc))
 
 
 def validate_touchpoints(doc: object) -> Parsed:

@@ -71,7 +71,8 @@ def make_webhook_router(
     limit = settings.http.max_body_bytes
 
     @router.post(
-        "/v1/webhooks/{source}", openapi_extra=WEBHOOK_BODY, responses=WEBHOOK_RESPONSES,
+        # :path so that an encoded slash ("a%2Fb", "..%2f..") still reaches here and is kept as an unknown source
+        "/v1/webhooks/{source:path}", openapi_extra=WEBHOOK_BODY, responses=WEBHOOK_RESPONSES,
         summary="A source's own payload (website form, Zoom webinar, download, SendGrid events)",
     )
     async def post_webhook(

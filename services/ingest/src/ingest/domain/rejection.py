@@ -4,6 +4,7 @@ import base64
 from datetime import datetime
 
 from lead_events import RejectionData, TouchpointRejected, lead_id_for, lead_id_for_visitor
+from lead_events.text import cleaned, printable
 
 from .model import ReceivedBody, Refusal
 
@@ -30,9 +31,9 @@ def refused_lead_id(doc: object, rejection_id: str) -> str:
     if isinstance(contact, dict):
         email, visitor = contact.get("email"), contact.get("anonymous_id")
         if isinstance(email, str) and email.strip():
-            return lead_id_for(email)
+            return lead_id_for(printable(email))  # a refusal of any text must be publishable
         if isinstance(visitor, str) and visitor.strip():
-            return lead_id_for_visitor(visitor)
+            return lead_id_for_visitor(printable(visitor))
     return rejection_id
 
 
@@ -43,7 +44,7 @@ def named_source(doc: object) -> str | None:
         return None
     sources = [i.get("source") for i in items if isinstance(i, dict)]
     if sources and all(isinstance(s, str) and s == sources[0] for s in sources):
-        return sources[0][:100]
+        return printable(sources[0][:100])
     return None
 
 
@@ -55,7 +56,7 @@ def rejected_event(
     `source` is the webhook source from the URL; it wins over what the body names.
     """
     text, encoding, truncated = kept_body(body.raw)
-    reason = refusal.reason
+    reason = printable(refusal.reason)
     if truncated or body.size > len(body.raw):
         kept = min(len(body.raw), KEPT_BODY_BYTES)
         reason += f" (truncated: raw_body keeps the first {kept} of {body.size_text} bytes)"
@@ -66,9 +67,9 @@ def rejected_event(
         recorded_at=now,
         correlation_id=rejection_id,
         data=RejectionData(
-            source=source[:100] if source else named_source(doc),
+            source=printable(source[:100]) if source else named_source(doc),
             reason=reason,
-            errors=refusal.errors,
+            errors=cleaned(refusal.errors),
             raw_body=text,
             raw_body_encoding=encoding,
             content_type=body.content_type[:200] if body.content_type else None,

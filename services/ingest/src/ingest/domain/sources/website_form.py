@@ -7,6 +7,8 @@
 
 from typing import Any
 
+from lead_events import TouchpointType
+
 from .config import SourceSpec
 from .fields import answer, iso, set_path, text, timestamp
 from .model import Delivery, Mapped, payload_error
@@ -57,7 +59,7 @@ def map_form(payload: Any, spec: SourceSpec, delivery: Delivery) -> Mapped:
     submission = text(payload.get(form.submission_id_field)) if form.submission_id_field else None
     touchpoint = {
         "event_id": submission or delivery.delivery_id,
-        "type": form.types_by_form.get(form_id or "", form.touchpoint_type),
+        "type": _form_type(form_id, properties.get("may_contact_sales"), form),
         "occurred_at": submitted or iso(delivery.received_at),
         "source": delivery.source,
         "contact": contact,
@@ -66,6 +68,15 @@ def map_form(payload: Any, spec: SourceSpec, delivery: Delivery) -> Mapped:
     if consent is not None:
         touchpoint["consent"] = consent
     return Mapped(touchpoints=[touchpoint])
+
+
+def _form_type(form_id: str | None, may_contact_sales: bool | None, form: Any) -> str:
+    """The touchpoint type of a form; a contact form answered "no, don't call me" stays a form,
+    since a contact request is the fast lane to sales and the person said no to it."""
+    mapped = form.types_by_form.get(form_id or "", form.touchpoint_type)
+    if mapped == TouchpointType.CONTACT_REQUESTED and may_contact_sales is False:
+        return form.touchpoint_type
+    return mapped
 
 
 def _unclear(name: str, said: str, yes: list[str], no: list[str]) -> dict:

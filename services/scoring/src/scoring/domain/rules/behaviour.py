@@ -45,9 +45,17 @@ def is_strong_signal(activity_type: str, policy: ScoringPolicy) -> bool:
     return activity_type in policy.behaviour.strong_signals
 
 
+_YES = {"yes", "ja", "true", "1"}
+_NO = {"no", "nein", "false", "0"}
+
+
 def wants_sales_contact(activity: Activity, policy: ScoringPolicy) -> bool:
-    """An explicit wish to talk to sales: a contact request, or the form's 'may sales contact me?'."""
+    """An explicit wish to talk to sales: a contact request, or the form's 'may sales contact me?'
+    answered yes. A "no" to that question wins over the touchpoint type: nobody who said
+    "don't call me" is handed to sales by the fast lane."""
+    answer = activity.properties.get(policy.fast_lane.form_property)
+    if answer is False or (isinstance(answer, str) and answer.strip().lower() in _NO):
+        return False
     if activity.type in policy.fast_lane.touchpoints:
         return True
-    answer = activity.properties.get(policy.fast_lane.form_property)
-    return answer is True or (isinstance(answer, str) and answer.strip().lower() in {"yes", "ja", "true", "1"})
+    return answer is True or (isinstance(answer, str) and answer.strip().lower() in _YES)
