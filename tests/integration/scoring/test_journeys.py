@@ -153,3 +153,20 @@ async def test_an_anonymous_visit_adds_behaviour_but_never_consent_or_profile(sc
     known = await lead(form.lead_id)
     assert known.consent is None
     assert known.profile.company_name == named["company"]["name"]
+
+
+async def test_an_unsubscribe_reaches_the_consent_sales_are_told_and_a_late_old_opt_in_does_not_undo_it(scoring):
+    send, lead, clock, handlers, sessions = scoring
+    contact = a_contact()
+    now = clock.now
+    opted_in = a_recorded("whitepaper_downloaded", contact).model_copy(update={"occurred_at": now - timedelta(days=2)})
+    unsubscribed = a_recorded("unsubscribed", contact).model_copy(update={"occurred_at": now - timedelta(hours=1)})
+    unsubscribed = unsubscribed.model_copy(update={"data": unsubscribed.data.model_copy(update={"consent": None})})
+    await send(unsubscribed, opted_in)  # the older opt-in arrives last
+    record = (await lead(opted_in.lead_id)).consent
+    assert record["email_marketing"] is False and record["double_opt_in_at"] is None
+    contact_request = a_recorded("contact_requested", contact)
+    contact_request = contact_request.model_copy(update={"data": contact_request.data.model_copy(update={"consent": None})})
+    [ready] = await send(contact_request)
+    assert ready.data.to_stage == "sales_ready"
+    assert ready.data.snapshot.consent.email_marketing is False  # what the handoff tells the CRM

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from lead_events import (
     ConsentRecord, Evidence, LeadScored, LeadSnapshot, LeadStageChanged, ScoreData, Stage,
-    StageChangeData, TouchpointData, TouchpointRecorded, derived_event_id, lead_id_for_visitor, topics,
+    StageChangeData, TouchpointData, TouchpointRecorded, TouchpointType, derived_event_id, lead_id_for_visitor, topics,
 )
 from lead_events.touchpoints import Company
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +19,7 @@ from .adapters.agreements import SqlAgreements
 from .adapters.repository import SqlLeadScores
 from .adapters.tables import visitor_links
 from .adapters.translate import activity_from, profile_from
+from .domain.consent import consent_after
 from .domain.lead import LeadState
 from .domain.model import LeadProfile, ScoreLine, StageDecision
 from .domain.policy import ScoringPolicy
@@ -49,11 +50,17 @@ def snapshot(lead: LeadState, score: Score) -> LeadSnapshot:
     )
 
 
-def consent_record(event: TouchpointRecorded) -> dict:
-    """The consent as stated, with the source that carried it and when (for the GDPR record)."""
-    stated = event.data.consent.model_dump(mode="json")
-    at = {"stated_at": event.occurred_at, "recorded_at": event.recorded_at}
-    return {**stated, "source": event.data.source, **{k: v.isoformat() for k, v in at.items()}}
+def consent_record(record: dict | None, event: TouchpointRecorded) -> dict | None:
+    """The consent record after this touchpoint, by event time, with the source that carried the
+    statement and when (for the GDPR record); an unsubscribe withdraws."""
+    stated = event.data.consent
+    return consent_after(
+        record,
+        unsubscribed=event.data.type == TouchpointType.UNSUBSCRIBED,
+        email_marketing=stated.email_marketing if stated else None,
+        double_opt_in_at=stated.double_opt_in_at if stated else None,
+        occurred_at=event.occurred_at, recorded_at=event.recorded_at, source=event.data.source,
+    )
 
 
 def _evidence(lines: tuple[ScoreLine, ...] | list[ScoreLine]) -> list[Evidence]:
@@ -104,8 +111,7 @@ class ScoringHandlers:
             lead = LeadState(lead_id, LeadProfile(), Stage.PROSPECT.value, self.policy.version, is_new=True)
         if event.data.contact.email:  # a known visitor's anonymous touchpoint adds behaviour only
             lead.profile = lead.profile.merged(profile_from(event.data, self.policy))
-            if event.data.consent is not None:
-                lead.consent = consent_record(event)
+            lead.consent = consent_record(lead.consent, event)
         activity = activity_from(event.event_id, event.data, event.occurred_at)
         earlier = await repo.ledger(lead.lead_id)
         if event.data.contact.anonymous_id:
