@@ -212,6 +212,27 @@ async def scoring_metrics(url: str) -> dict:
     return out
 
 
+async def loop_health(res: Resources) -> dict:
+    """Per service: the worst event-loop lag since start (ms) and the consumer rebalances counted."""
+    out: dict = {}
+    async with httpx.AsyncClient(timeout=10) as client:
+        for name, service in res.services.items():
+            try:
+                text = (await client.get(f"{service.url}/metrics")).text
+            except httpx.HTTPError:
+                continue
+            lag, rebalances = None, 0.0
+            for family in text_string_to_metric_families(text):
+                for s in family.samples:
+                    if s.name == "leadflow_event_loop_lag_max_seconds":
+                        lag = s.value
+                    elif s.name == "leadflow_consumer_rebalances_total":
+                        rebalances += s.value
+            out[name] = {"max_event_loop_lag_ms": None if lag is None else round(lag * 1000, 1),
+                         "rebalances": int(rebalances)}
+    return out
+
+
 # --- the phases --------------------------------------------------------------------------------
 
 
@@ -469,6 +490,11 @@ def render(report: dict) -> str:
         lines.append("  under the phase 2 burst (queueing included):")
         lat("(a) -> score computed (LeadScored.recorded_at)", e2e["latency_burst_202_to_recorded_at"])
         lat("(a) -> LeadScored read from lead.scores", e2e["latency_burst_202_to_seen"])
+    if health := report.get("loop_health"):
+        row("max event-loop lag, ms (phases 2 and 3)", ", ".join(
+            f"{k} {v['max_event_loop_lag_ms']:g}" for k, v in health.items() if v["max_event_loop_lag_ms"] is not None))
+        row("consumer-group rebalances after the first assignment", ", ".join(
+            f"{k} {v['rebalances']}" for k, v in health.items()))
     if shadow := report.get("shadow"):
         lines.append(f"4 shadow re-score under agreement {shadow['candidate_version']} (sales-ready threshold -20), nothing emitted")
         row(f"{shadow['touchpoints']:,} stored touchpoints of {shadow['leads']:,} leads",
@@ -576,6 +602,7 @@ async def run(args: argparse.Namespace) -> dict:
         report["end_to_end"] = await phase_throughput(args, res, observer, rng, run_id, CpuMeter(pids), raw_rate)
         report["drain"] = await phase_drain(res, args.timeout, t_phase2)
         report["sales_ready"] = await phase_sales_ready(args, res, observer, rng, run_id)
+        report["loop_health"] = await loop_health(res)
         if args.shadow_touchpoints:
             report["shadow"] = await phase_shadow(args.pg_admin_url, args.shadow_touchpoints, args.shadow_leads, say)
     finally:

@@ -9,7 +9,7 @@ from aiokafka import ConsumerRecord
 from lead_events import ErasureData, PrivacyErasureRequested, encode, topics
 from lead_runtime.db import make_engine, make_sessionmaker
 from lead_runtime.erasures import record_erasure
-from lead_runtime.group import is_transient, run_group
+from lead_runtime.group import Batch, is_transient, run_group
 from reporting.adapters.tables import privacy_erasures
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -176,3 +176,46 @@ async def test_a_lock_timeout_is_transient_the_batch_is_retried_not_dead_lettere
                             {"touchpoint.recorded": wants_the_locked_row}, UNPREFIX)
     assert is_transient(raised.value) and not isinstance(raised.value, OperationalError)
     assert await rows(sessions, "SELECT id FROM outbox") == []  # nothing dead-lettered
+
+
+class BatchHandlers(Handlers):
+    """The same handler as a Batch: consecutive touchpoints come as one list."""
+
+    def __init__(self, fail: set[str] = frozenset()) -> None:
+        super().__init__(fail)
+        self.batches: list[list[str]] = []
+
+    async def touchpoints(self, session, events):
+        self.batches.append([e.event_id for e in events])
+        return [await self.touchpoint(session, e) for e in events]
+
+    def table(self) -> dict:
+        return {"touchpoint.recorded": Batch(self.touchpoints), "privacy.erasure_requested": self.erasure}
+
+
+async def test_a_batch_handler_gets_consecutive_events_at_once_and_an_erasure_cuts_the_run(sessions):
+    contact = a_contact()
+    one, two = a_recorded("webinar_attended", contact), a_recorded("page_visited", contact)
+    erasure = PrivacyErasureRequested.new(lead_id=one.lead_id, data=ErasureData(erasure_id="e-b"),
+                                          occurred_at=one.occurred_at + timedelta(minutes=5))
+    late = a_recorded("pricing_viewed", contact).model_copy(update={"occurred_at": one.occurred_at})
+    after = a_recorded("form_submitted", contact).model_copy(update={"occurred_at": erasure.occurred_at + timedelta(minutes=1)})
+    records = [record(encode(one), 0), record(encode(two), 1), record(encode(erasure), 2, "privacy.erasures"),
+               record(encode(late), 3), record(encode(after), 4)]
+    handlers = BatchHandlers()
+    outcomes = await run(sessions, handlers, records)
+    assert [o.outcome for o in outcomes] == ["applied", "applied", "applied", "erased", "applied"]
+    assert handlers.batches == [[one.event_id, two.event_id], [after.event_id]]
+    outbox = await rows(sessions, "SELECT topic FROM outbox ORDER BY id")
+    assert [r.topic for r in outbox] == [topics.LEAD_SCORES] * 3
+
+
+async def test_a_poison_message_in_a_batch_is_dead_lettered_alone_and_the_rest_applied(sessions):
+    first, bad, last = (a_recorded("webinar_attended", a_contact()) for _ in range(3))
+    handlers = BatchHandlers(fail={bad.event_id})
+    outcomes = await run(sessions, handlers, [record(encode(e), i) for i, e in enumerate((first, bad, last))])
+    assert [o.outcome for o in outcomes] == ["applied", "dead_lettered", "applied"]
+    assert handlers.batches[0] == [first.event_id, bad.event_id, last.event_id]  # the fast path tried them at once
+    assert handlers.batches[1:] == [[first.event_id], [bad.event_id], [last.event_id]]  # then one at a time
+    kept = {r.erasure_id for r in await rows(sessions, "SELECT erasure_id FROM privacy_erasures")}
+    assert kept == {f"side-effect-{first.event_id}", f"side-effect-{last.event_id}"}

@@ -170,3 +170,14 @@ async def test_an_unsubscribe_reaches_the_consent_sales_are_told_and_a_late_old_
     [ready] = await send(contact_request)
     assert ready.data.to_stage == "sales_ready"
     assert ready.data.snapshot.consent.email_marketing is False  # what the handoff tells the CRM
+
+
+async def test_a_lead_read_back_lists_its_strong_buying_signals(scoring):
+    send, _, _, handlers, sessions = scoring
+    contact = a_contact()
+    webinar, page = a_recorded("webinar_attended", contact), a_recorded("page_visited", contact)
+    await send(webinar, page)
+    async with sessions() as session:
+        ledger = await SqlLeadScores(session).ledger(webinar.lead_id)
+    strong = {l.touchpoint_id for l in ledger if l.strong}
+    assert strong == {webinar.event_id}  # as the fresh event said; a page visit is no buying signal

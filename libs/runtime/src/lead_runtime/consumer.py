@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError, KafkaError
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -89,13 +89,13 @@ class ConsumerLoop:
     async def _consume(self, stopping: asyncio.Event) -> None:
         self._pending.clear()  # a new member re-reads from the committed offsets and de-duplicates
         self.consumer = AIOKafkaConsumer(
-            *self._unprefix,
             bootstrap_servers=self._kafka.bootstrap_servers,
             group_id=self._kafka.topic_prefix + self._sub.group_id,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             max_poll_records=self._batch_size,
         )
+        self.consumer.subscribe(list(self._unprefix), listener=_Rebalances(self))
         await self.consumer.start()
         try:
             while not stopping.is_set():
@@ -161,6 +161,27 @@ class ConsumerLoop:
         outcomes = await run_group(self._sessions, records, self._sub.group_id, self._sub.handlers, self._unprefix)
         for outcome in outcomes:
             _report(self._sub.group_id, outcome)
+
+
+class _Rebalances(ConsumerRebalanceListener):
+    """Counts rebalances after a member's first assignment, and hands back what it has done:
+    offsets already committed in the database are committed to Kafka before the partitions
+    go, so their next owner does not re-read (and de-duplicate) them."""
+
+    def __init__(self, loop: ConsumerLoop) -> None:
+        self._loop = loop
+        self._assignments = 0
+
+    async def on_partitions_revoked(self, revoked) -> None:
+        if self._loop._pending and revoked:
+            with contextlib.suppress(Exception):
+                await self._loop._commit_pending()
+
+    async def on_partitions_assigned(self, assigned) -> None:
+        self._assignments += 1
+        if self._assignments > 1:
+            metrics.CONSUMER_REBALANCES.labels(self._loop.group_id).inc()
+            log.info("partitions reassigned", extra=fields(partitions=len(assigned)))
 
 
 def _report(group_id: str, o: Outcome) -> None:

@@ -24,6 +24,11 @@ EVENT_SECONDS = Histogram(
     ["topic", "event_type"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
+EVENT_LOOP_LAG = Gauge("leadflow_event_loop_lag_seconds", "How late the event loop woke a timer, last sample.")
+EVENT_LOOP_LAG_MAX = Gauge("leadflow_event_loop_lag_max_seconds", "The worst event-loop lag since the process started.")
+CONSUMER_REBALANCES = Counter(
+    "leadflow_consumer_rebalances_total", "Partition reassignments of a running consumer (after its first).", ["group"]
+)
 DLQ_MESSAGES = Counter("leadflow_dlq_messages_total", "Messages sent to a dead-letter topic.", ["topic"])
 GROUP_RERUNS = Counter(
     "leadflow_group_reruns_total",

@@ -25,6 +25,7 @@ from .consumer import ConsumerLoop, Subscription
 from .db import make_engine, make_sessionmaker
 from .kafka import KafkaEventPublisher, make_producer
 from .lag_monitor import LagMonitor
+from .loop_lag import LoopLag
 from .outbox import OutboxRelay
 from .problems import install_problem_handlers, problem_response
 from .settings import DatabaseSettings, ServiceSettings
@@ -57,6 +58,7 @@ class Runtime:
     tasks: list[asyncio.Task] = field(default_factory=list)
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
     lag: LagMonitor | None = None
+    loop_lag: LoopLag = field(default_factory=LoopLag)
 
     async def readiness(self) -> dict[str, bool]:
         checks: dict[str, bool] = {}
@@ -69,6 +71,7 @@ class Runtime:
                 checks["database"] = False
         checks["kafka"] = await self._kafka_answers()
         checks["workers"] = all(not t.done() for t in self.tasks)
+        checks["event_loop"] = self.loop_lag.current < self.settings.stall_seconds
         checks["consumers"] = all(self._consumer_progresses(c) for c in self.consumers)
         if self.relay is not None:
             checks["outbox"] = self.relay.healthy
@@ -109,6 +112,7 @@ async def start_runtime(
     rt.parts = build(rt)
     if not run_background:
         return rt
+    rt.tasks.append(asyncio.create_task(rt.loop_lag.run(rt.stopping), name="event-loop-lag"))
     if rt.relay is not None:
         rt.tasks.append(asyncio.create_task(rt.relay.run(rt.stopping), name="outbox-relay"))
     for sub in rt.parts.subscriptions:

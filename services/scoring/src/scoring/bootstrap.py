@@ -4,6 +4,7 @@ from fastapi import FastAPI
 from lead_events import topics
 from lead_runtime.config import load_model
 from lead_runtime.consumer import Subscription
+from lead_runtime.group import Batch
 from lead_runtime.service import Runtime, ServiceParts, create_app
 
 from .api import router
@@ -28,7 +29,7 @@ def make_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
             group_id="scoring",
             topics=[topics.TOUCHPOINTS, topics.LEAD_LIFECYCLE, topics.PRIVACY_ERASURES],
             handlers={
-                "touchpoint.recorded": handlers.on_touchpoint_recorded,
+                "touchpoint.recorded": Batch(handlers.on_touchpoints),
                 "lead.stage_changed": handlers.on_stage_changed,
                 "privacy.erasure_requested": on_erasure_requested,
             },

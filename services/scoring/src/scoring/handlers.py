@@ -3,6 +3,7 @@
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from lead_events import (
@@ -63,6 +64,20 @@ def consent_record(record: dict | None, event: TouchpointRecorded) -> dict | Non
     )
 
 
+@dataclass
+class _Batch:
+    """A batch's state in memory: loaded once, written once."""
+
+    leads: dict[str, LeadState]
+    ledgers: dict[str, list[ScoreLine]]
+    changes: list[tuple[str, ScoreLine, str]] = field(default_factory=list)  # (lead_id, line, version)
+    stage_changes: list[LeadStageChanged] = field(default_factory=list)
+
+    def add(self, lead_id: str, lines: list[ScoreLine], version: str) -> None:
+        self.ledgers.setdefault(lead_id, []).extend(lines)
+        self.changes += [(lead_id, line, version) for line in lines]
+
+
 def _evidence(lines: tuple[ScoreLine, ...] | list[ScoreLine]) -> list[Evidence]:
     return [Evidence(rule=l.rule, points=l.points, touchpoint_id=l.touchpoint_id, detail=l.detail) for l in lines]
 
@@ -99,27 +114,46 @@ class ScoringHandlers:
             self._configured = self.policy  # say it once
 
     async def on_touchpoint_recorded(self, session: AsyncSession, event: TouchpointRecorded) -> list:
+        """One touchpoint: a batch of one (the careful re-run after a failure, and tests)."""
+        [out] = await self.on_touchpoints(session, [event])
+        return out
+
+    async def on_touchpoints(self, session: AsyncSession, events: list[TouchpointRecorded]) -> list[list]:
+        """A batch: its leads and their ledgers loaded in one statement each, every touchpoint
+        folded through the rules in order in memory, each table written once. Returns what each
+        touchpoint publishes, in the batch's order."""
         await self.follow_active_agreement(session)
         repo = SqlLeadScores(session)
-        lead_id = await identify(session, visitor_links, event)
-        if not await repo.add_touchpoint(event, lead_id or event.lead_id):
-            return []  # a replayed touchpoint changes nothing
-        if lead_id is None:
-            return []  # an anonymous visitor's touchpoint waits, stored, until one names the person
-        lead = await repo.get(lead_id, for_update=True)
+        owners = [await identify(session, visitor_links, e) for e in events]  # a query only for visitors
+        stored = await repo.add_touchpoints([(e, owner or e.lead_id) for e, owner in zip(events, owners)])
+        lead_ids = sorted({owner for e, owner in zip(events, owners) if owner and e.event_id in stored})
+        batch = _Batch(await repo.get_many(lead_ids, for_update=True), await repo.ledgers(lead_ids))
+        out = []
+        for event, owner in zip(events, owners):
+            # a replayed touchpoint changes nothing; an unknown visitor's waits, stored, for its person
+            fresh = event.event_id in stored and owner is not None
+            out.append(await self._apply(repo, batch, event, owner) if fresh else [])
+        await repo.add_changes_many(batch.changes)
+        await repo.save_many(list(batch.leads.values()))
+        await repo.add_stage_changes(batch.stage_changes)
+        return out
+
+    async def _apply(self, repo: SqlLeadScores, batch: "_Batch", event: TouchpointRecorded, lead_id: str) -> list:
+        lead = batch.leads.get(lead_id)
         if lead is None:
             lead = LeadState(lead_id, LeadProfile(), Stage.PROSPECT.value, self.policy.version, is_new=True)
+            batch.leads[lead_id] = lead
         if event.data.contact.email:  # a known visitor's anonymous touchpoint adds behaviour only
             lead.profile = lead.profile.merged(profile_from(event.data, self.policy))
             lead.consent = consent_record(lead.consent, event)
         activity = activity_from(event.event_id, event.data, event.occurred_at)
-        earlier = await repo.ledger(lead.lead_id)
+        earlier = batch.ledgers.setdefault(lead_id, [])
         if event.data.contact.anonymous_id:
-            earlier += await self._adopt_visitor(repo, lead, event.data.contact.anonymous_id, earlier)
+            batch.add(lead_id, await self._adopt_visitor(repo, lead, event.data.contact.anonymous_id, earlier),
+                      self.policy.version)
         new_lines = behaviour_lines(activity, earlier, self.policy)
-        await repo.add_changes(lead.lead_id, new_lines, self.policy.version)
-
         score = score_lead(lead.profile, earlier + new_lines, self.clock(), self.policy, lead.engagement_since)
+        batch.add(lead_id, new_lines, self.policy.version)
         lead.persona = score.fit.persona
         out: list = []
         decision = decide_stage(
@@ -137,11 +171,10 @@ class ScoringHandlers:
             from_stage = None if lead.is_new else lead.stage
             out.append(self._stage_event(event, lead, score, from_stage, decision.to_stage, decision.reason, decision.evidence))
             lead.stage = decision.to_stage
+        lead.is_new = False
         lead.agreement_version = self.policy.version
         lead.review_at = self._next_review(lead, score)
-        await repo.save(lead)
-        for _, change in out:
-            await repo.add_stage_change(change)
+        batch.stage_changes += [change for _, change in out]
         out.append((topics.LEAD_SCORES, self._scored_event(event, lead, score)))
         return out
 
@@ -153,7 +186,6 @@ class ScoringHandlers:
             lead.profile = lead.profile.merged(profile_from(data, self.policy))
             lines = behaviour_lines(activity_from(stored.event_id, data, stored.occurred_at), earlier + adopted, self.policy)
             adopted += lines
-        await repo.add_changes(lead.lead_id, adopted, self.policy.version)
         return adopted
 
     async def on_stage_changed(self, session: AsyncSession, event: LeadStageChanged) -> list:

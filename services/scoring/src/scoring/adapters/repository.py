@@ -3,7 +3,8 @@
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import String, any_, cast, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,6 +29,20 @@ def _state(row) -> LeadState:
         consent=row.consent,
         review_at=row.review_at,
     )
+
+
+def _stage_row(event: LeadStageChanged) -> dict:
+    d = event.data
+    return {
+        "event_id": event.event_id,
+        "lead_id": event.lead_id,
+        "from_stage": d.from_stage.value if d.from_stage else None,
+        "to_stage": d.to_stage.value,
+        "reason": d.reason,
+        "changed_by": d.changed_by,
+        "evidence": [e.model_dump(mode="json") for e in d.evidence],
+        "occurred_at": event.occurred_at,
+    }
 
 
 class SqlLeadScores:
@@ -75,6 +90,71 @@ class SqlLeadScores:
         stmt = pg_insert(leads).values(lead_id=lead.lead_id, **values)
         await self.session.execute(stmt.on_conflict_do_update(index_elements=[leads.c.lead_id], set_=values))
 
+    # --- a batch at a time: one statement per table, whatever the batch's size -------------------
+
+    async def get_many(self, lead_ids: list[str], for_update: bool = False) -> dict[str, LeadState]:
+        if not lead_ids:
+            return {}
+        query = select(leads).where(leads.c.lead_id == any_(cast(sorted(lead_ids), ARRAY(String))))
+        if for_update:  # locked in lead_id order, as every instance does: no deadlock between them
+            query = query.order_by(leads.c.lead_id).with_for_update()
+        return {row.lead_id: _state(row) for row in (await self.session.execute(query)).all()}
+
+    async def ledgers(self, lead_ids: list[str]) -> dict[str, list[ScoreLine]]:
+        out: dict[str, list[ScoreLine]] = {lead_id: [] for lead_id in lead_ids}
+        if not lead_ids:
+            return out
+        query = (
+            select(score_changes.c.lead_id, score_changes.c.rule, score_changes.c.points, score_changes.c.touchpoint_id,
+                   score_changes.c.detail, score_changes.c.occurred_at, score_changes.c.strong)
+            .where(score_changes.c.lead_id == any_(cast(lead_ids, ARRAY(String)))).order_by(score_changes.c.id)
+        )
+        for r in (await self.session.execute(query)).all():
+            out[r.lead_id].append(ScoreLine(r.rule, r.points, r.touchpoint_id, r.detail, r.occurred_at, r.strong))
+        return out
+
+    async def add_touchpoints(self, owned: list[tuple[TouchpointRecorded, str]]) -> set[str]:
+        """The event ids stored now; the others were stored before (a replay changes nothing)."""
+        if not owned:
+            return set()
+        rows = [
+            {"event_id": e.event_id, "lead_id": lead_id, "type": e.data.type.value, "occurred_at": e.occurred_at,
+             "data": e.data.model_dump(mode="json")}
+            for e, lead_id in owned
+        ]
+        stmt = pg_insert(touchpoints).on_conflict_do_nothing().returning(touchpoints.c.event_id)
+        return set((await self.session.execute(stmt, rows)).scalars())
+
+    async def add_changes_many(self, changes: list[tuple[str, ScoreLine, str]]) -> None:
+        """(lead_id, line, agreement version) in ledger order."""
+        if changes:
+            await self.session.execute(insert(score_changes), [
+                {"lead_id": lead_id, "touchpoint_id": l.touchpoint_id, "rule": l.rule, "points": l.points,
+                 "detail": l.detail, "agreement_version": version, "occurred_at": l.occurred_at, "strong": l.strong}
+                for lead_id, l, version in changes
+            ])
+
+    async def save_many(self, states: list[LeadState]) -> None:
+        if not states:
+            return
+        stmt = pg_insert(leads)
+        columns = ("email", "profile", "consent", "stage", "persona", "episode", "engagement_since",
+                   "agreement_version", "review_at")
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[leads.c.lead_id],
+            set_={**{c: getattr(stmt.excluded, c) for c in columns}, "updated_at": func.now()},
+        )
+        await self.session.execute(stmt, [
+            {"lead_id": s.lead_id, "email": s.profile.email, "profile": asdict(s.profile), "consent": s.consent,
+             "stage": s.stage, "persona": s.persona, "episode": s.episode, "engagement_since": s.engagement_since,
+             "agreement_version": s.agreement_version, "review_at": s.review_at}
+            for s in states
+        ])
+
+    async def add_stage_changes(self, events: list[LeadStageChanged]) -> None:
+        if events:
+            await self.session.execute(pg_insert(stage_changes).on_conflict_do_nothing(), [_stage_row(e) for e in events])
+
     async def add_touchpoint(self, event: TouchpointRecorded, lead_id: str) -> bool:
         """False if this touchpoint was stored before (a replay). `lead_id`: whose it is (a known
         visitor's touchpoint is the lead's)."""
@@ -108,7 +188,7 @@ class SqlLeadScores:
                 select(score_changes).where(score_changes.c.lead_id == lead_id).order_by(score_changes.c.id)
             )
         ).all()
-        return [ScoreLine(r.rule, r.points, r.touchpoint_id, r.detail, r.occurred_at) for r in rows]
+        return [ScoreLine(r.rule, r.points, r.touchpoint_id, r.detail, r.occurred_at, r.strong) for r in rows]
 
     async def add_changes(self, lead_id: str, lines: list[ScoreLine], version: str) -> None:
         if not lines:
@@ -124,6 +204,7 @@ class SqlLeadScores:
                     "detail": l.detail,
                     "agreement_version": version,
                     "occurred_at": l.occurred_at,
+                    "strong": l.strong,
                 }
                 for l in lines
             ],
@@ -135,18 +216,7 @@ class SqlLeadScores:
         await self.add_changes(lead_id, lines, version)
 
     async def add_stage_change(self, event: LeadStageChanged) -> None:
-        d = event.data
-        stmt = pg_insert(stage_changes).values(
-            event_id=event.event_id,
-            lead_id=event.lead_id,
-            from_stage=d.from_stage.value if d.from_stage else None,
-            to_stage=d.to_stage.value,
-            reason=d.reason,
-            changed_by=d.changed_by,
-            evidence=[e.model_dump(mode="json") for e in d.evidence],
-            occurred_at=event.occurred_at,
-        )
-        await self.session.execute(stmt.on_conflict_do_nothing())
+        await self.session.execute(pg_insert(stage_changes).values(**_stage_row(event)).on_conflict_do_nothing())
 
     async def stage_history(self, lead_id: str) -> list[dict]:
         rows = (

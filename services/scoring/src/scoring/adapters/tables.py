@@ -1,7 +1,8 @@
 """Scoring's tables: leads, the touchpoints they sent, the score ledger and the stage history."""
 
 from sqlalchemy import (
-    BigInteger, Column, DateTime, Float, Identity, Index, Integer, MetaData, String, Table, Text, func, text,
+    BigInteger, Boolean, Column, DateTime, Float, Identity, Index, Integer, MetaData, String, Table, Text, false, func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from lead_runtime.db import add_runtime_tables
@@ -51,6 +52,7 @@ score_changes = Table(
     Column("detail", Text),
     Column("agreement_version", String, nullable=False),
     Column("occurred_at", DateTime(timezone=True), nullable=False),
+    Column("strong", Boolean, nullable=False, server_default=false()),  # a late-stage buying signal
 )
 
 stage_changes = Table(
