@@ -219,3 +219,10 @@ async def test_a_poison_message_in_a_batch_is_dead_lettered_alone_and_the_rest_a
     assert handlers.batches[1:] == [[first.event_id], [bad.event_id], [last.event_id]]  # then one at a time
     kept = {r.erasure_id for r in await rows(sessions, "SELECT erasure_id FROM privacy_erasures")}
     assert kept == {f"side-effect-{first.event_id}", f"side-effect-{last.event_id}"}
+
+
+async def test_a_type_the_service_does_not_handle_is_told_by_its_header_and_not_decoded(sessions):
+    unhandled = ConsumerRecord("touchpoints", 0, 0, 0, 0, b"key", b"{not even json", None, 3, 14,
+                               [("event_type", b"lead.scored")])
+    outcomes = await run(sessions, Handlers(), [unhandled])
+    assert [o.outcome for o in outcomes] == ["skipped"]  # not dead-lettered: the body was never read

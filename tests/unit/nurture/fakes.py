@@ -22,6 +22,21 @@ class FakeNurtureLeads:
     async def get(self, lead_id: str, *, lock: bool = False) -> LeadState | None:
         return self.leads.get(lead_id)
 
+    async def get_many(self, lead_ids, *, lock: bool = False) -> dict[str, LeadState]:
+        return {i: self.leads[i] for i in lead_ids if i in self.leads}
+
+    async def mark_answered_many(self, answers) -> None:
+        for step_id, at in answers:
+            await self.mark_answered(step_id, at)
+
+    async def add_consumed_many(self, rows) -> None:
+        for row in rows:
+            await self.add_consumed(*row)
+
+    async def start_journeys(self, runs) -> None:
+        for lead_id, run, cause in runs:
+            await self.start_journey(lead_id, run, cause)
+
     async def save(self, lead: LeadState, next_due_at: datetime | None) -> None:
         self.leads[lead.lead_id] = lead
         self.next_due_at[lead.lead_id] = next_due_at

@@ -117,7 +117,7 @@ async def _process(
     session: AsyncSession, records: Sequence[ConsumerRecord], group_id: str, handlers: dict[str, Handler],
     unprefix: dict[str, str], careful: bool,
 ) -> list[Outcome]:
-    decoded = [(record, unprefix[record.topic], _decode(record)) for record in records]
+    decoded = [(record, unprefix[record.topic], _decode(record, handlers)) for record in records]
     ours = [item for _, _, item in decoded if isinstance(item, Envelope) and item.event_type in handlers]
     new_ids, erased_at = await _mark(session, ours)
     outcomes: list[Outcome] = []
@@ -169,7 +169,19 @@ async def _process(
     return outcomes
 
 
-def _decode(record: ConsumerRecord) -> Envelope | UndecodableEvent | None:
+def _header_type(record: ConsumerRecord) -> str | None:
+    for key, value in record.headers or ():
+        if key == "event_type":
+            return value.decode(errors="replace")
+    return None
+
+
+def _decode(record: ConsumerRecord, handlers: dict[str, Handler]) -> Envelope | UndecodableEvent | None:
+    """None for a type the service does not handle: told by the header our producers set, so the
+    value is not even decoded (a message without the header is decoded and told by its body)."""
+    header_type = _header_type(record)
+    if header_type is not None and header_type not in handlers:
+        return None
     try:
         return decode(record.value)
     except UnknownEventType:

@@ -8,6 +8,7 @@ import httpx
 from fastapi import FastAPI
 from lead_events import LeadStageChanged, PrivacyErasureRequested, TouchpointRecorded, topics
 from lead_runtime.consumer import Subscription
+from lead_runtime.group import Batch
 from lead_runtime.service import Runtime, ServiceParts, Worker, create_app
 
 from .agreement import load_catalogue
@@ -35,7 +36,7 @@ def build(runtime: Runtime, catalogue: Catalogue | None = None, clock: Clock | N
         topics=[topics.LEAD_LIFECYCLE, topics.TOUCHPOINTS, topics.PRIVACY_ERASURES],
         handlers={
             LeadStageChanged.EVENT_TYPE: handlers.on_lead_stage_changed,
-            TouchpointRecorded.EVENT_TYPE: handlers.on_touchpoint_recorded,
+            TouchpointRecorded.EVENT_TYPE: Batch(handlers.on_touchpoints),
             PrivacyErasureRequested.EVENT_TYPE: partial(on_erasure_requested, clock=handlers.clock),
         },
     )

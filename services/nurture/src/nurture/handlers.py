@@ -5,7 +5,8 @@ return the events to publish; the runtime writes them to the outbox. `decide_man
 with the due-steps worker, which decides for a whole claimed batch in a few queries.
 """
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -72,16 +73,60 @@ class NurtureHandlers:
         return await self.decide(repo, lead, now, cause=event)
 
     async def on_touchpoint_recorded(self, session: AsyncSession, event: TouchpointRecorded) -> list[Publish]:
+        [out] = await self.on_touchpoints(session, [event])
+        return out
+
+    async def on_touchpoints(self, session: AsyncSession, events: list[TouchpointRecorded]) -> list[list[Publish]]:
+        """A batch, in rounds: round k takes each lead's k-th touchpoint, so a lead's touchpoints
+        apply in order and each round loads and writes every table once for all its leads. A
+        touchpoint with a visitor id may join two leads: it is a round of its own, in its place."""
         repo, now = self.repository(session), self.clock()
+        out: dict[int, list[Publish]] = {}
+        for round_ in _rounds(events):
+            out |= await self._round(repo, round_, now)
+        return [out[i] for i in range(len(events))]
+
+    async def _round(
+        self, repo: NurtureLeads, items: list[tuple[int, TouchpointRecorded]], now: datetime
+    ) -> dict[int, list[Publish]]:
+        owners = [await repo.identify(event) or event.lead_id for _, event in items]  # a known visitor's is the lead's
+        stored = await repo.get_many(owners, lock=True)
+        leads = [self._applied(stored.get(lead_id), lead_id, event, now) for lead_id, (_, event) in zip(owners, items)]
+        consumed, journeys = [], []
+        for lead, (_, event) in zip(leads, items):
+            data = event.data
+            visitor_id = lead_id_for_visitor(data.contact.anonymous_id) if data.contact.anonymous_id else lead.lead_id
+            if visitor_id != lead.lead_id:  # the visitor is (now) known: what they took up counts for the lead
+                await repo.adopt_visitor(visitor_id, lead.lead_id)
+            content_id = content_taken_up(data.type, data.properties)
+            if content_id:
+                consumed.append((lead.lead_id, content_id, event.occurred_at, event.event_id))
+            for run in journeys_started(self.catalogue, lead, data.type, data.properties, content_id, event.occurred_at):
+                journeys.append((lead.lead_id, replace(run, correlation_id=event.correlation_id), event.event_id))
+        await repo.add_consumed_many(consumed)
+        steps = await repo.steps_for([lead.lead_id for lead in leads])
+        await repo.mark_answered_many([
+            (step.step_id, event.occurred_at)
+            for lead, (_, event) in zip(leads, items) for step in steps.get(lead.lead_id, [])
+            if answers_step(step, event.data.type, event.data.properties)
+        ])
+        await repo.start_journeys(journeys)
+        causes = {lead.lead_id: event for lead, (_, event) in zip(leads, items)}
+        published = await self.decide_many(repo, leads, now, causes)
+        by_lead: dict[str, list[Publish]] = {}
+        for topic, event in published:
+            by_lead.setdefault(event.lead_id, []).append((topic, event))
+        return {i: by_lead.get(lead.lead_id, []) for lead, (i, _) in zip(leads, items)}
+
+    def _applied(self, state: LeadState | None, lead_id: str, event: TouchpointRecorded, now: datetime) -> LeadState:
         data = event.data
-        lead_id = await repo.identify(event) or event.lead_id  # a known visitor's touchpoint is the lead's
         # Without an email a touchpoint says what a browser did, not who agreed to what: behaviour only.
         named = data.contact.email is not None
         consent = data.consent if named else None
         bant = self.catalogue.profiling.bant_fields if self.catalogue.profiling else ()
         company = data.contact.company if named else None
-        lead = apply_touchpoint(
-            await repo.get(lead_id, lock=True),
+        return apply_touchpoint(
+            state,
             lead_id,
             type=data.type,
             email=data.contact.email,
@@ -94,18 +139,6 @@ class NurtureHandlers:
             known=known_from_contact(data.contact.model_dump()) | known_from_answers(data.properties, bant) if named else (),
             source=data.source,
         )
-        visitor_id = lead_id_for_visitor(data.contact.anonymous_id) if data.contact.anonymous_id else lead_id
-        if visitor_id != lead_id:  # the visitor is (now) known: what they took up counts for the lead
-            await repo.adopt_visitor(visitor_id, lead_id)
-        content_id = content_taken_up(data.type, data.properties)
-        if content_id:
-            await repo.add_consumed(lead.lead_id, content_id, event.occurred_at, event.event_id)
-        for step in await repo.steps(lead.lead_id):
-            if answers_step(step, data.type, data.properties):
-                await repo.mark_answered(step.step_id, event.occurred_at)
-        for run in journeys_started(self.catalogue, lead, data.type, data.properties, content_id, event.occurred_at):
-            await repo.start_journey(lead.lead_id, replace(run, correlation_id=event.correlation_id), event.event_id)
-        return await self.decide(repo, lead, now, cause=event)
 
     async def paused(self, repo: NurtureLeads) -> str | None:
         """Why nurturing is paused, or None: the agreement's switch or the operator's."""
@@ -115,13 +148,16 @@ class NurtureHandlers:
         return f"paused by an operator since {since:%Y-%m-%d %H:%M UTC} ({reason or 'no reason given'})" if on else None
 
     async def decide(self, repo: NurtureLeads, lead: LeadState, now: datetime, cause: Envelope | None) -> list[Publish]:
-        return await self.decide_many(repo, [lead], now, cause)
+        return await self.decide_many(repo, [lead], now, {lead.lead_id: cause} if cause else None)
 
     async def decide_many(
-        self, repo: NurtureLeads, leads: Sequence[LeadState], now: datetime, cause: Envelope | None = None
+        self, repo: NurtureLeads, leads: Sequence[LeadState], now: datetime,
+        causes: Mapping[str, Envelope] | None = None,
     ) -> list[Publish]:
-        """Send each lead's next step if one is due; remember when to look again. `cause` is
-        None when the due-steps worker asks (steps that became due with time)."""
+        """Send each lead's next step if one is due; remember when to look again. `causes` names
+        the event each lead is decided for; none when the due-steps worker asks (steps that
+        became due with time)."""
+        causes = causes or {}
         ids = [lead.lead_id for lead in leads]
         sent_by, taken_by, runs_by = await repo.steps_for(ids), await repo.taken_up_for(ids), await repo.journeys_for(ids)
         paused = await self.paused(repo)
@@ -133,8 +169,9 @@ class NurtureHandlers:
 
         plans = {lead.lead_id: plan(lead) for lead in leads}
         due = [(lead, plans[lead.lead_id].step) for lead in leads if _is_due(plans[lead.lead_id])]
-        correlations = await repo.last_correlation_ids([lead.lead_id for lead, _ in due]) if due and cause is None else {}
-        made = [self._step(lead, step, now, cause, correlations) for lead, step in due]
+        timed = [lead.lead_id for lead, _ in due if lead.lead_id not in causes]
+        correlations = await repo.last_correlation_ids(timed) if timed else {}
+        made = [self._step(lead, step, now, causes.get(lead.lead_id), correlations) for lead, step in due]
         recorded = await repo.add_steps([(sent, row) for _, sent, row, _ in made])
         published: list[Publish] = []
         for lead, sent, _, event in made:
@@ -170,6 +207,24 @@ class NurtureHandlers:
             lead_id=lead.lead_id, data=data, cause=cause, event_id=event_id, correlation_id=correlation_id,
         )
         return lead, sent, row, event
+
+
+def _rounds(events: list[TouchpointRecorded]) -> list[list[tuple[int, TouchpointRecorded]]]:
+    """The batch in rounds (see on_touchpoints), each item with its index in the batch."""
+    rounds: list[list[tuple[int, TouchpointRecorded]]] = []
+    segment: list[list[tuple[int, TouchpointRecorded]]] = []
+    seen: Counter[str] = Counter()
+    for i, event in enumerate(events):
+        if event.data.contact.anonymous_id:
+            rounds += segment + [[(i, event)]]
+            segment, seen = [], Counter()
+            continue
+        k = seen[event.lead_id]
+        seen[event.lead_id] += 1
+        if k == len(segment):
+            segment.append([])
+        segment[k].append((i, event))
+    return rounds + segment
 
 
 def _is_due(plan: Plan) -> bool:

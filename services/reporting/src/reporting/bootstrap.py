@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 from lead_events import topics
 from lead_runtime.consumer import Subscription
+from lead_runtime.group import Batch
 from lead_runtime.service import Runtime, ServiceParts, create_app
 
 from . import handlers
@@ -20,7 +21,7 @@ def make_app(settings: Settings) -> FastAPI:
             ],
             handlers={
                 "lead.stage_changed": handlers.on_stage_changed,
-                "touchpoint.recorded": handlers.on_touchpoint_recorded,
+                "touchpoint.recorded": Batch(handlers.on_touchpoints),
                 "lead.handed_off": handlers.on_handed_off,
                 "crm.feedback_received": handlers.on_feedback,
                 "privacy.erasure_requested": handlers.on_erasure_requested,

@@ -25,20 +25,45 @@ async def on_stage_changed(session: AsyncSession, event: LeadStageChanged) -> li
 
 
 async def on_touchpoint_recorded(session: AsyncSession, event: TouchpointRecorded) -> list:
-    d = event.data
-    props = d.properties
-    campaign = props.get("campaign") or props.get("utm_campaign")
-    content = props.get("content_id") or props.get("webinar_id")
-    lead_id = await identify(session, visitor_links, event) or event.lead_id  # a known visitor's touch is the lead's
-    touch = Touch(lead_id, d.type.value, event.occurred_at, d.source,
-                  str(campaign)[:200] if campaign else None, str(content)[:200] if content else None)
+    [out] = await on_touchpoints(session, [event])
+    return out
+
+
+async def on_touchpoints(session: AsyncSession, events: list[TouchpointRecorded]) -> list[list]:
+    """A batch of touchpoints: the touches in one statement, each lead's facts in one. A visitor
+    who names themselves writes what came before first, so the adoption sees it as it happened."""
     repo = SqlReadModel(session)
-    await repo.add_touch(event.event_id, touch)
-    await repo.note_lead(LeadFacts(lead_id, source=d.source, campaign=touch.campaign))
-    visitor_id = lead_id_for_visitor(d.contact.anonymous_id) if d.contact.anonymous_id else lead_id
-    if visitor_id != lead_id:  # the visitor is (now) known: what they did before counts for the lead
-        await repo.adopt_visitor(visitor_id, lead_id)
-    return []
+    pending: list[tuple[str, Touch]] = []
+    for event in events:
+        d = event.data
+        lead_id = await identify(session, visitor_links, event) or event.lead_id  # a known visitor's touch is the lead's
+        pending.append((event.event_id, _touch(lead_id, event)))
+        visitor_id = lead_id_for_visitor(d.contact.anonymous_id) if d.contact.anonymous_id else lead_id
+        if visitor_id != lead_id:  # the visitor is (now) known: what they did before counts for the lead
+            await _write(repo, pending)
+            await repo.adopt_visitor(visitor_id, lead_id)
+    await _write(repo, pending)
+    return [[] for _ in events]
+
+
+def _touch(lead_id: str, event: TouchpointRecorded) -> Touch:
+    d = event.data
+    campaign = d.properties.get("campaign") or d.properties.get("utm_campaign")
+    content = d.properties.get("content_id") or d.properties.get("webinar_id")
+    return Touch(lead_id, d.type.value, event.occurred_at, d.source,
+                 str(campaign)[:200] if campaign else None, str(content)[:200] if content else None)
+
+
+async def _write(repo: SqlReadModel, pending: list[tuple[str, Touch]]) -> None:
+    """The touches, and per lead the first source and first campaign among them (as one at a time would)."""
+    facts: dict[str, LeadFacts] = {}
+    for _, touch in pending:
+        known = facts.setdefault(touch.lead_id, LeadFacts(touch.lead_id, source=touch.source, campaign=touch.campaign))
+        if known.campaign is None and touch.campaign is not None:
+            facts[touch.lead_id] = LeadFacts(touch.lead_id, source=known.source, campaign=touch.campaign)
+    await repo.add_touches(pending)
+    await repo.note_leads(list(facts.values()))
+    pending.clear()
 
 
 async def on_handed_off(session: AsyncSession, event: LeadHandedOff) -> list:

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from lead_events import Stage, TouchpointRecorded
 from lead_runtime.visitors import identify
-from sqlalchemy import Row, delete, func, select, text, update
+from sqlalchemy import Row, bindparam, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -37,6 +37,14 @@ class SqlNurtureLeads:
         query = select(nurture_leads).where(nurture_leads.c.lead_id == lead_id)
         row = (await self._session.execute(query.with_for_update() if lock else query)).first()
         return _lead(row) if row else None
+
+    async def get_many(self, lead_ids: Sequence[str], *, lock: bool = False) -> dict[str, LeadState]:
+        if not lead_ids:
+            return {}
+        query = select(nurture_leads).where(nurture_leads.c.lead_id.in_(sorted(lead_ids)))
+        if lock:  # in lead_id order, as every instance locks: no deadlock between them
+            query = query.order_by(nurture_leads.c.lead_id).with_for_update()
+        return {row.lead_id: _lead(row) for row in (await self._session.execute(query)).all()}
 
     async def save(self, lead: LeadState, next_due_at: datetime | None) -> None:
         await self.save_many([(lead, next_due_at)])
@@ -105,6 +113,14 @@ class SqlNurtureLeads:
         )
         await self._session.execute(stmt.values(answered_at=at))
 
+    async def mark_answered_many(self, answers: Sequence[tuple[str, datetime]]) -> None:
+        """(step_id, answered at) of a batch, in one executemany; an answered step keeps its first answer."""
+        if answers:
+            stmt = update(nurture_steps).where(
+                nurture_steps.c.step_id == bindparam("answered_step"), nurture_steps.c.answered_at.is_(None)
+            ).values(answered_at=bindparam("at"))
+            await self._session.execute(stmt, [{"answered_step": step_id, "at": at} for step_id, at in answers])
+
     async def last_correlation_id(self, lead_id: str) -> str | None:
         return (await self.last_correlation_ids([lead_id])).get(lead_id)
 
@@ -132,6 +148,14 @@ class SqlNurtureLeads:
             lead_id=lead_id, content_id=content_id, consumed_at=at, event_id=event_id
         )
         await self._session.execute(stmt.on_conflict_do_nothing())
+
+    async def add_consumed_many(self, rows: Sequence[tuple[str, str, datetime, str]]) -> None:
+        """(lead_id, content_id, at, event_id) of a batch; the first take-up of an item stays."""
+        if rows:
+            await self._session.execute(insert(nurture_consumed).on_conflict_do_nothing(), [
+                dict(lead_id=lead_id, content_id=content_id, consumed_at=at, event_id=event_id)
+                for lead_id, content_id, at, event_id in rows
+            ])
 
     async def identify(self, touchpoint: TouchpointRecorded) -> str | None:
         return await identify(self._session, visitor_links, touchpoint)
@@ -166,6 +190,15 @@ class SqlNurtureLeads:
         )
         result = await self._session.execute(stmt.on_conflict_do_nothing().returning(nurture_journeys.c.lead_id))
         return result.first() is not None
+
+    async def start_journeys(self, runs: Sequence[tuple[str, JourneyRun, str]]) -> None:
+        """(lead_id, run, cause event id) of a batch; a journey the lead is already on is left alone."""
+        if runs:
+            await self._session.execute(insert(nurture_journeys).on_conflict_do_nothing(), [
+                dict(lead_id=lead_id, journey_id=run.journey_id, topic=run.topic, started_at=run.started_at,
+                     trigger_content=run.trigger_content, cause_event_id=cause, correlation_id=run.correlation_id)
+                for lead_id, run, cause in runs
+            ])
 
     async def end_journeys(self, lead_id: str, at: datetime) -> None:
         stmt = update(nurture_journeys).where(

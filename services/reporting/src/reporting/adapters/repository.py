@@ -21,6 +21,12 @@ class SqlReadModel:
     async def add_touch(self, event_id: str, row: Touch) -> None:
         await self.session.execute(pg_insert(touches).values(event_id=event_id, **vars(row)).on_conflict_do_nothing())
 
+    async def add_touches(self, rows: list[tuple[str, Touch]]) -> None:
+        """(event_id, touch) of a batch in one statement."""
+        if rows:
+            stmt = pg_insert(touches).on_conflict_do_nothing()
+            await self.session.execute(stmt, [{"event_id": event_id, **vars(row)} for event_id, row in rows])
+
     async def adopt_visitor(self, visitor_id: str, lead_id: str) -> None:
         """A visitor named themselves: their touches become the lead's; the lead's source becomes
         that of its earliest touch and its campaign that of its earliest touch with a campaign
@@ -37,8 +43,14 @@ class SqlReadModel:
         ))
 
     async def note_lead(self, facts: LeadFacts) -> None:
-        """Persona follows the latest snapshot; source and campaign stay those of the first touch."""
-        stmt = pg_insert(lead_facts).values(**vars(facts))
+        await self.note_leads([facts])
+
+    async def note_leads(self, many: list[LeadFacts]) -> None:
+        """Persona follows the latest snapshot; source and campaign stay those of the first touch.
+        One row per lead (a statement may not update a row twice): the caller folds a batch."""
+        if not many:
+            return
+        stmt = pg_insert(lead_facts)
         stmt = stmt.on_conflict_do_update(
             index_elements=[lead_facts.c.lead_id],
             set_={
@@ -47,7 +59,7 @@ class SqlReadModel:
                 "campaign": func.coalesce(lead_facts.c.campaign, stmt.excluded.campaign),
             },
         )
-        await self.session.execute(stmt)
+        await self.session.execute(stmt, [vars(facts) for facts in many])
 
     async def add_handoff(self, facts: HandoffFacts) -> None:
         await self.session.execute(pg_insert(handoffs).values(**vars(facts)).on_conflict_do_nothing())
