@@ -527,7 +527,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--sales-leads", type=int, default=200, help="phase 3 leads (default 200)")
     p.add_argument("--sales-rate", type=float, default=20.0, help="phase 3 contact requests per second (default 20)")
     p.add_argument("--partitions", type=int, default=6, help="partitions per topic, as deploy/stack.sh (default 6)")
-    p.add_argument("--handoff-poll", type=float, default=0.2, help="handoff's CRM poll interval, s (default 0.2)")
+    p.add_argument("--handoff-poll", type=float, default=None,
+                   help="handoff's CRM poll interval, s (default: the service's own, 1 s; a commit wakes it anyway)")
     p.add_argument("--timeout", type=float, default=120.0, help="max wait per phase, s (default 120)")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--kafka", default=os.environ.get("LEADFLOW_TEST_KAFKA", "127.0.0.1:9092"), help="bootstrap servers")

@@ -97,7 +97,7 @@ async def create_database(res: Resources, name: str, package: str) -> str:
     return url
 
 
-async def start_services(res: Resources, run_id: str, partitions: int, handoff_poll: float, say) -> None:
+async def start_services(res: Resources, run_id: str, partitions: int, handoff_poll: float | None, say) -> None:
     """Topics, databases, CRM stub and the four services; each recorded in `res` as it appears."""
     created = await create_topics(res.kafka, partitions=partitions)
     res.topics.extend(created)
@@ -110,10 +110,11 @@ async def start_services(res: Resources, run_id: str, partitions: int, handoff_p
     LOGS.mkdir(parents=True, exist_ok=True)
     extra = {
         "HANDOFF_CRM__URL": res.crm.url,
-        "HANDOFF_CRM__POLL_INTERVAL_SECONDS": str(handoff_poll),
         "HANDOFF_CRM__BACKOFF_BASE_SECONDS": "0.2",
         "HANDOFF_CRM__BACKOFF_MAX_SECONDS": "2",
     }
+    if handoff_poll is not None:
+        extra["HANDOFF_CRM__POLL_INTERVAL_SECONDS"] = str(handoff_poll)
     for name in SERVICES:
         port = free_port()
         env = service_env(name, res.kafka.bootstrap_servers, res.kafka.topic_prefix, port, urls.get(name), extra)

@@ -45,14 +45,25 @@ class Company(Payload):
         return v.upper() if v else v
 
 
-class Contact(Payload):
-    email: EmailStr | None = Field(None, max_length=254, examples=["anna.schmidt@example-industrie.de"])
+class RecordedContact(Payload):
+    """The contact as a published touchpoint carries it: ingest checked the email already, so a
+    consumer reads it as text (re-validating every email on decode cost scoring ~8 % of its CPU
+    in `make bench`)."""
+
+    email: str | None = Field(None, max_length=254, json_schema_extra={"format": "email"},
+                              examples=["anna.schmidt@example-industrie.de"])
     anonymous_id: str | None = Field(None, max_length=200, description="Website visitor id.")
     first_name: str | None = Field(None, max_length=100)
     last_name: str | None = Field(None, max_length=100)
     job_title: str | None = Field(None, max_length=200, examples=["Leiterin Einkauf"])
     phone: str | None = Field(None, max_length=50)
     company: Company | None = None
+
+
+class Contact(RecordedContact):
+    """The contact as a sender posts it: the email is validated here, at the edge."""
+
+    email: EmailStr | None = Field(None, max_length=254, examples=["anna.schmidt@example-industrie.de"])
 
     @field_validator("email")
     @classmethod
@@ -110,10 +121,16 @@ class TouchpointBatchIn(BaseModel):
 class TouchpointData(Payload):
     type: TouchpointType
     source: str
-    contact: Contact
+    contact: RecordedContact
     properties: dict[str, Any] = Field(default_factory=dict)
     consent: Consent | None = None
     sender_event_id: str | None = Field(None, description="The sender's own id, if it sent one.")
+
+    @field_validator("contact", mode="before")
+    @classmethod
+    def _as_recorded(cls, v: Any) -> Any:
+        """A sender's Contact becomes the recorded kind, so an event equals itself decoded."""
+        return v.model_dump() if isinstance(v, Contact) else v
 
 
 class TouchpointRecorded(Envelope):

@@ -42,6 +42,7 @@ class ServiceParts:
     subscriptions: list[Subscription] = field(default_factory=list)
     workers: list[Worker] = field(default_factory=list)
     state: dict[str, Any] = field(default_factory=dict)
+    on_commit: list[Callable[[], None]] = field(default_factory=list)  # called after each consumer commit
 
 
 @dataclass
@@ -116,7 +117,7 @@ async def start_runtime(
     if rt.relay is not None:
         rt.tasks.append(asyncio.create_task(rt.relay.run(rt.stopping), name="outbox-relay"))
     for sub in rt.parts.subscriptions:
-        loop = ConsumerLoop(sub, rt.sessions, settings.kafka, rt.relay.wake, settings.consumer_batch_size)
+        loop = ConsumerLoop(sub, rt.sessions, settings.kafka, _after_commit(rt), settings.consumer_batch_size)
         rt.consumers.append(loop)
         rt.tasks.append(asyncio.create_task(loop.run(rt.stopping), name=f"consumer-{sub.group_id}"))
     if rt.consumers:
@@ -127,6 +128,15 @@ async def start_runtime(
     for worker in rt.parts.workers:
         rt.tasks.append(asyncio.create_task(worker(rt.stopping), name=getattr(worker, "__name__", "worker")))
     return rt
+
+
+def _after_commit(rt: Runtime) -> Callable[[], None]:
+    """The outbox relay publishes what the batch wrote; the service's workers look for new work."""
+    def wake() -> None:
+        rt.relay.wake()
+        for wake_worker in rt.parts.on_commit:
+            wake_worker()
+    return wake
 
 
 async def stop_runtime(rt: Runtime) -> None:

@@ -52,6 +52,7 @@ def build(
         await watch.run(stopping)
 
     workers = [sla_watch]
+    on_commit = []
     if push:
         # Created here, closed by the worker on its way out (after the last push).
         client = http_client or make_http_client()
@@ -70,9 +71,11 @@ def build(
             await pusher.run(stopping)
 
         workers.append(crm_push)
+        on_commit.append(pusher.wake)
     return ServiceParts(
         subscriptions=[subscription],
         workers=workers,
+        on_commit=on_commit,
         state={"policy": policy, "clock": clock, "rules": rules},
     )
 

@@ -61,11 +61,16 @@ class CrmPush:
         )
         # Long enough for the slowest push; a crash mid-push makes the row due again after it.
         self._lease = timedelta(seconds=settings.timeout_seconds * 2 + 30)
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """A consumer committed (perhaps a new handoff): push now rather than at the next poll."""
+        self._wake.set()
 
     async def run(self, stopping: asyncio.Event) -> None:
         try:
             await poll(self.push_due, stopping, self._settings.poll_interval_seconds, self._settings.batch_size,
-                       "CRM push round")
+                       "CRM push round", self._wake)
         finally:
             if self._on_close is not None:
                 result = self._on_close()

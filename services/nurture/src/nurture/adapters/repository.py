@@ -52,12 +52,12 @@ class SqlNurtureLeads:
     async def save_many(self, leads: Sequence[tuple[LeadState, datetime | None]]) -> None:
         if not leads:
             return
+        # executemany of one cached statement, not a VALUES list compiled anew for every size
         rows = [_row(lead) | {"next_due_at": due} for lead, due in leads]
-        stmt = insert(nurture_leads).values(rows)
+        stmt = insert(nurture_leads)
         columns = (*_LEAD_FIELDS, "next_due_at")
-        await self._session.execute(
-            stmt.on_conflict_do_update(index_elements=["lead_id"], set_={c: stmt.excluded[c] for c in columns})
-        )
+        stmt = stmt.on_conflict_do_update(index_elements=["lead_id"], set_={c: stmt.excluded[c] for c in columns})
+        await self._session.execute(stmt, rows)
 
     async def due(self, now: datetime, limit: int) -> list[LeadState]:
         """Leads whose next step may have become due, through the index on next_due_at;
@@ -104,8 +104,8 @@ class SqlNurtureLeads:
                  stage=s.stage.value, sent_at=s.sent_at, **extra)
             for s, extra in steps
         ]
-        stmt = insert(nurture_steps).values(rows).on_conflict_do_nothing().returning(nurture_steps.c.step_id)
-        return set((await self._session.execute(stmt)).scalars())
+        stmt = insert(nurture_steps).on_conflict_do_nothing().returning(nurture_steps.c.step_id)
+        return set((await self._session.execute(stmt, rows)).scalars())
 
     async def mark_answered(self, step_id: str, at: datetime) -> None:
         stmt = update(nurture_steps).where(
@@ -222,7 +222,7 @@ class SqlNurtureLeads:
             dict(step_id=step_id, lead_id=lead_id, body=body, status="pending", next_attempt_at=at, created_at=at)
             for lead_id, step_id, body in deliveries
         ]
-        await self._session.execute(insert(nurture_deliveries).values(rows).on_conflict_do_nothing())
+        await self._session.execute(insert(nurture_deliveries).on_conflict_do_nothing(), rows)
 
     async def count_steps(self) -> int:
         return (await self._session.execute(select(func.count()).select_from(nurture_steps))).scalar_one()
