@@ -5,7 +5,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from lead_events import Consent, LeadSnapshot, LeadStageChanged, StageChangeData, TouchpointIn, encode
+from lead_events import Consent, LeadSnapshot, LeadStageChanged, Stage, StageChangeData, TouchpointIn, encode
 from lead_runtime.db import make_engine, make_sessionmaker
 from nurture.adapters.tables import nurture_consumed, nurture_journeys, nurture_leads, nurture_steps
 from nurture.agreement import load_catalogue
@@ -19,7 +19,7 @@ from .config import agreement_dir
 
 pytestmark = pytest.mark.integration
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
-WINDOW = 200
+WINDOW = 250
 CONTENT = ["wp-lieferantenbewertung", "cl-wareneingangspruefung", "wp-oee-steigerung", "webinar-deep-dive"]
 
 
@@ -43,7 +43,17 @@ def _stream() -> tuple[list, list]:
     return stages, events
 
 
-async def _run(fresh_database, tmp_path, stages, events, batch_size: int) -> tuple[list, dict]:
+def _wave(stages: list) -> list:
+    """Every third lead to sales_ready and straight back (recycled), in one batch: two changes per lead."""
+    out = []
+    for stage in stages[::3]:
+        for to in ("sales_ready", "recycled"):
+            data = stage.data.model_copy(update={"from_stage": None, "to_stage": Stage(to), "changed_by": "handoff"})
+            out.append(LeadStageChanged.new(lead_id=stage.lead_id, data=data))
+    return sorted(out, key=lambda e: e.lead_id)  # each lead's two changes side by side, in order
+
+
+async def _run(fresh_database, tmp_path, stages, events, wave, batch_size: int) -> tuple[list, dict]:
     engine = make_engine(await fresh_database("nurture"))
     sessions = make_sessionmaker(engine)
     clock = {"now": NOW - timedelta(days=31)}
@@ -54,10 +64,16 @@ async def _run(fresh_database, tmp_path, stages, events, batch_size: int) -> tup
         published.extend((t, encode(e.model_copy(update={"occurred_at": NOW, "recorded_at": NOW}))) for t, e in out)
 
     try:
-        async with sessions() as session, session.begin():
-            for stage in stages:
-                keep(await handlers.on_lead_stage_changed(session, stage))
+        async def stage_changes(changes) -> None:
+            for i in range(0, len(changes), batch_size):
+                async with sessions() as session, session.begin():
+                    for out in await handlers.on_stage_changes(session, changes[i:i + batch_size]):
+                        keep(out)
+
+        await stage_changes(stages)
         for i in range(0, len(events), batch_size):
+            if i == len(events) // 2:  # a wave mid-stream: some to sales (journeys end), back to nurture again
+                await stage_changes(wave)
             # time passes as the stream does (frequency limits then let more steps out); the same
             # moment for every touchpoint of a window of 200, however they are batched
             window = events[(i // WINDOW) * WINDOW:(i // WINDOW + 1) * WINDOW]
@@ -77,8 +93,9 @@ async def _run(fresh_database, tmp_path, stages, events, batch_size: int) -> tup
 
 async def test_batches_give_the_same_nurture_as_one_touchpoint_at_a_time(fresh_database, tmp_path):
     stages, events = _stream()
-    one_by_one, state_one = await _run(fresh_database, tmp_path, stages, events, 1)
+    wave = _wave(stages)
+    one_by_one, state_one = await _run(fresh_database, tmp_path, stages, events, wave, 1)
     assert len(state_one["nurture_steps"]) > 2 * len(stages) and state_one["nurture_consumed"]  # steps went out
-    batched, state_batched = await _run(fresh_database, tmp_path, stages, events, WINDOW)
+    batched, state_batched = await _run(fresh_database, tmp_path, stages, events, wave, WINDOW)
     assert state_batched == state_one
     assert batched == one_by_one

@@ -82,6 +82,10 @@ class FakeNurtureLeads:
     async def end_journeys(self, lead_id, at) -> None:
         self.runs.pop(lead_id, None)
 
+    async def end_journeys_of(self, lead_ids, at) -> None:
+        for lead_id in lead_ids:
+            await self.end_journeys(lead_id, at)
+
     async def pause(self):
         return self.paused
 

@@ -40,6 +40,10 @@ class Subscription:
     group_id: str
     handlers: dict[str, Handler]
     topics: list[str] = field(default_factory=list)
+    # One transaction for the whole batch instead of one per partition number: for a service whose
+    # handlers take a lock shared by all leads (handoff's routing), so its partition groups do not
+    # queue behind each other's transactions.
+    one_transaction: bool = False
 
 
 class ConsumerLoop:
@@ -146,7 +150,7 @@ class ConsumerLoop:
         started = time.perf_counter()
         groups: dict[int, list[list[ConsumerRecord]]] = defaultdict(list)
         for tp, records in batch.items():
-            groups[tp.partition].append(records)
+            groups[0 if self._sub.one_transaction else tp.partition].append(records)
         results = await asyncio.gather(*(self._process_group(g) for g in groups.values()), return_exceptions=True)
         if failed := next((r for r in results if isinstance(r, BaseException)), None):
             raise failed  # the whole batch again; what did commit is skipped as a duplicate

@@ -37,6 +37,7 @@ def build(
     subscription = Subscription(
         group_id="handoff",
         topics=[topics.LEAD_LIFECYCLE, topics.CRM_FEEDBACK, topics.PRIVACY_ERASURES],
+        one_transaction=True,  # routing locks the shared round robin: one lock holder per batch, not six queued
         handlers={
             "lead.stage_changed": partial(
                 on_lead_stage_changed, policy=policy, clock=clock, push=push, rules=rules

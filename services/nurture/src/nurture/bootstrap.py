@@ -35,7 +35,7 @@ def build(runtime: Runtime, catalogue: Catalogue | None = None, clock: Clock | N
         group_id=GROUP_ID,
         topics=[topics.LEAD_LIFECYCLE, topics.TOUCHPOINTS, topics.PRIVACY_ERASURES],
         handlers={
-            LeadStageChanged.EVENT_TYPE: handlers.on_lead_stage_changed,
+            LeadStageChanged.EVENT_TYPE: Batch(handlers.on_stage_changes),
             TouchpointRecorded.EVENT_TYPE: Batch(handlers.on_touchpoints),
             PrivacyErasureRequested.EVENT_TYPE: partial(on_erasure_requested, clock=handlers.clock),
         },

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from lead_events import (
     Envelope, LeadStageChanged, NurtureStepData, NurtureStepTriggered, Stage, TouchpointRecorded,
@@ -25,6 +26,7 @@ from .domain import (
 from .ports import Clock, NurtureLeads, RepositoryFactory
 
 Publish = tuple[str, Envelope]
+E = TypeVar("E", bound=Envelope)
 _TIME_ZONE_KEYS = ("time_zone", "timezone", "tz")
 
 
@@ -51,11 +53,27 @@ class NurtureHandlers:
         return self._repository(session)
 
     async def on_lead_stage_changed(self, session: AsyncSession, event: LeadStageChanged) -> list[Publish]:
+        [out] = await self.on_stage_changes(session, [event])
+        return out
+
+    async def on_stage_changes(self, session: AsyncSession, events: list[LeadStageChanged]) -> list[list[Publish]]:
+        """A batch, in rounds of one stage change per lead (see `_rounds`)."""
         repo, now = self.repository(session), self.clock()
+        out: dict[int, list[Publish]] = {}
+        for round_ in _rounds(events):
+            stored = await repo.get_many([event.lead_id for _, event in round_], lock=True)
+            leads = [self._staged(stored.get(event.lead_id), event, now) for _, event in round_]
+            leaving = [lead.lead_id for lead, (_, event) in zip(leads, round_)
+                       if event.data.to_stage not in NURTURING_STAGES or event.data.to_stage == Stage.RECYCLED]
+            await repo.end_journeys_of(leaving, now)  # left nurturing; a recycled lead starts afresh
+            out |= await self._decided(repo, leads, round_, now)
+        return [out[i] for i in range(len(events))]
+
+    def _staged(self, state: LeadState | None, event: LeadStageChanged, now: datetime) -> LeadState:
         data, snapshot = event.data, event.data.snapshot
         consent = snapshot.consent
-        lead = apply_stage_change(
-            await repo.get(event.lead_id, lock=True),
+        return apply_stage_change(
+            state,
             event.lead_id,
             to_stage=data.to_stage,
             persona=snapshot.persona,
@@ -68,9 +86,17 @@ class NurtureHandlers:
             recycle_reason=rejection_reason((e.rule, e.detail) for e in data.evidence),
             consent_source=getattr(consent, "source", None),
         )
-        if data.to_stage not in NURTURING_STAGES or data.to_stage == Stage.RECYCLED:
-            await repo.end_journeys(lead.lead_id, now)  # left nurturing; a recycled lead starts afresh
-        return await self.decide(repo, lead, now, cause=event)
+
+    async def _decided(
+        self, repo: NurtureLeads, leads: list[LeadState], items: list[tuple[int, Envelope]], now: datetime
+    ) -> dict[int, list[Publish]]:
+        """Decide a round's leads at once; what each published, by the item's index in the batch."""
+        causes = {lead.lead_id: event for lead, (_, event) in zip(leads, items)}
+        published = await self.decide_many(repo, leads, now, causes)
+        by_lead: dict[str, list[Publish]] = {}
+        for topic, event in published:
+            by_lead.setdefault(event.lead_id, []).append((topic, event))
+        return {i: by_lead.get(lead.lead_id, []) for lead, (i, _) in zip(leads, items)}
 
     async def on_touchpoint_recorded(self, session: AsyncSession, event: TouchpointRecorded) -> list[Publish]:
         [out] = await self.on_touchpoints(session, [event])
@@ -111,12 +137,7 @@ class NurtureHandlers:
             if answers_step(step, event.data.type, event.data.properties)
         ])
         await repo.start_journeys(journeys)
-        causes = {lead.lead_id: event for lead, (_, event) in zip(leads, items)}
-        published = await self.decide_many(repo, leads, now, causes)
-        by_lead: dict[str, list[Publish]] = {}
-        for topic, event in published:
-            by_lead.setdefault(event.lead_id, []).append((topic, event))
-        return {i: by_lead.get(lead.lead_id, []) for lead, (i, _) in zip(leads, items)}
+        return await self._decided(repo, leads, items, now)
 
     def _applied(self, state: LeadState | None, lead_id: str, event: TouchpointRecorded, now: datetime) -> LeadState:
         data = event.data
@@ -209,13 +230,13 @@ class NurtureHandlers:
         return lead, sent, row, event
 
 
-def _rounds(events: list[TouchpointRecorded]) -> list[list[tuple[int, TouchpointRecorded]]]:
+def _rounds(events: Sequence[E]) -> list[list[tuple[int, E]]]:
     """The batch in rounds (see on_touchpoints), each item with its index in the batch."""
-    rounds: list[list[tuple[int, TouchpointRecorded]]] = []
-    segment: list[list[tuple[int, TouchpointRecorded]]] = []
+    rounds: list[list[tuple[int, E]]] = []
+    segment: list[list[tuple[int, E]]] = []
     seen: Counter[str] = Counter()
     for i, event in enumerate(events):
-        if event.data.contact.anonymous_id:
+        if _names_a_visitor(event):
             rounds += segment + [[(i, event)]]
             segment, seen = [], Counter()
             continue
@@ -225,6 +246,11 @@ def _rounds(events: list[TouchpointRecorded]) -> list[list[tuple[int, Touchpoint
             segment.append([])
         segment[k].append((i, event))
     return rounds + segment
+
+
+def _names_a_visitor(event: Envelope) -> bool:
+    contact = getattr(event.data, "contact", None)
+    return bool(contact is not None and contact.anonymous_id)
 
 
 def _is_due(plan: Plan) -> bool:

@@ -201,10 +201,14 @@ class SqlNurtureLeads:
             ])
 
     async def end_journeys(self, lead_id: str, at: datetime) -> None:
-        stmt = update(nurture_journeys).where(
-            nurture_journeys.c.lead_id == lead_id, nurture_journeys.c.ended_at.is_(None)
-        )
-        await self._session.execute(stmt.values(ended_at=at))
+        await self.end_journeys_of([lead_id], at)
+
+    async def end_journeys_of(self, lead_ids: Sequence[str], at: datetime) -> None:
+        if lead_ids:
+            stmt = update(nurture_journeys).where(
+                nurture_journeys.c.lead_id.in_(lead_ids), nurture_journeys.c.ended_at.is_(None)
+            )
+            await self._session.execute(stmt.values(ended_at=at))
 
     async def pause(self) -> tuple[bool, str | None, datetime | None]:
         """The operator's pause switch: (on, reason, since)."""
