@@ -53,7 +53,7 @@ class FakeDeliveries:
 
 
 class MovableClock:
-    def __init__(self, now: datetime = datetime(2026, 11, 22, 10, 15, tzinfo=UTC)) -> None:
+    def __init__(self, now: datetime = datetime(2026, 11, 26, 10, 15, tzinfo=UTC)) -> None:  # after the examples happened
         self.now = now
 
     def __call__(self) -> datetime:

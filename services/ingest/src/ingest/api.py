@@ -165,7 +165,8 @@ def make_router(settings: Settings, in_flight: InFlight) -> APIRouter:
         try:
             body = await read_body(request, limit)
             outcome = await record_touchpoints(
-                publisher, body, max_bytes=limit, now=datetime.now(UTC), timeout=settings.publish_timeout_seconds
+                publisher, body, max_bytes=limit, now=datetime.now(UTC), timeout=settings.publish_timeout_seconds,
+                skew=settings.clock_skew,
             )
         except ClientDisconnect:  # the sender is gone and will retry; there is no one to answer
             return problem_response(400, "Body incomplete", "The client disconnected while sending the body.")

@@ -3,12 +3,13 @@
 import asyncio
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from aiokafka.errors import KafkaError
 from lead_events import Envelope, TouchpointRecorded, encode, topics
 from pydantic_core import PydanticSerializationError
 
+from .domain.event_time import DEFAULT_SKEW, ahead_of_time
 from .domain.model import ReceivedBody, Refusal
 from .domain.normalise import recorded_event
 from .domain.rejection import rejected_event
@@ -71,10 +72,10 @@ async def refuse(
 
 async def accept_or_refuse(
     publisher: EventPublisher, body: ReceivedBody, parsed: Parsed, *, now: datetime, timeout: float,
-    source: str | None = None,
+    source: str | None = None, skew: timedelta = DEFAULT_SKEW,
 ) -> Accepted | Refused:
     """Publishes the validated touchpoints, or the rejection; raises PublishFailed if Kafka is away."""
-    refusal = parsed.refusal
+    refusal = parsed.refusal or ahead_of_time(parsed.touchpoints, now, skew)
     if refusal is None:
         events = [recorded_event(tp, now) for tp in parsed.touchpoints]
         refusal = _unpublishable(events)
@@ -85,8 +86,9 @@ async def accept_or_refuse(
 
 
 async def record_touchpoints(
-    publisher: EventPublisher, body: ReceivedBody, *, max_bytes: int, now: datetime, timeout: float
+    publisher: EventPublisher, body: ReceivedBody, *, max_bytes: int, now: datetime, timeout: float,
+    skew: timedelta = DEFAULT_SKEW,
 ) -> Accepted | Refused:
     """POST /v1/touchpoints: the body is the touchpoints."""
     parsed = parse_body(body, max_bytes)
-    return await accept_or_refuse(publisher, body, parsed, now=now, timeout=timeout)
+    return await accept_or_refuse(publisher, body, parsed, now=now, timeout=timeout, skew=skew)

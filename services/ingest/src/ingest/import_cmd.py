@@ -6,7 +6,7 @@ import csv
 import json
 import sys
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from lead_events import TouchpointIn, TouchpointType, topics
@@ -16,6 +16,7 @@ from lead_runtime.problems import validation_errors
 from pydantic import ValidationError
 
 from .domain.contacts_csv import row_touchpoint
+from .domain.event_time import ahead_of_time
 from .domain.model import ReceivedBody, Refusal
 from .domain.normalise import recorded_event
 from .domain.rejection import rejected_event
@@ -40,14 +41,17 @@ def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     return list(reader.fieldnames or []), list(reader)
 
 
-def _row_touchpoint(doc: dict) -> tuple[TouchpointIn | None, list[dict]]:
-    """A row's touchpoint, or what is wrong with it: the edge's text policy first, then the model."""
+def _row_touchpoint(doc: dict, now: datetime, skew: timedelta) -> tuple[TouchpointIn | None, list[dict]]:
+    """A row's touchpoint, or what is wrong with it: the edge's text policy, the model, the time."""
     if unsafe := unsafe_fields(doc):
         return None, unsafe
     try:
-        return TouchpointIn.model_validate(doc), []
+        touchpoint = TouchpointIn.model_validate(doc)
     except ValidationError as exc:
         return None, validation_errors(exc.errors(include_url=False))
+    if (future := ahead_of_time([touchpoint], now, skew)) is not None:
+        return None, future.errors
+    return touchpoint, []
 
 
 async def import_file(settings: Settings, path: Path, source: str, kind: str, dry_run: bool, report: Path) -> int:
@@ -67,7 +71,7 @@ async def import_file(settings: Settings, path: Path, source: str, kind: str, dr
     try:
         for number, row in enumerate(rows, start=2):  # line 1 is the header
             doc = row_touchpoint(row, source=source, touchpoint_type=kind, imported_at=now.isoformat())
-            touchpoint, errors = _row_touchpoint(doc)
+            touchpoint, errors = _row_touchpoint(doc, now, settings.clock_skew)
             if touchpoint is not None:
                 batch.append(recorded_event(touchpoint, now))
                 accepted += 1

@@ -1,5 +1,6 @@
 """The one Settings class of ingest (env prefix INGEST_, nested with __)."""
 
+from datetime import timedelta
 from functools import lru_cache
 
 from lead_runtime.settings import DatabaseSettings, HttpSettings, ServiceSettings
@@ -31,6 +32,13 @@ class Settings(ServiceSettings):
     )
     purge_interval_seconds: float = Field(3600.0, gt=0, description="How often old webhook ids are purged.")
     sources_file: str = "sources.yaml"  # in config_dir
+    clock_skew_seconds: float = Field(
+        300.0, ge=0, description="How far a touchpoint's occurred_at may lie ahead of ingest's clock; beyond, 422."
+    )
+
+    @property
+    def clock_skew(self) -> timedelta:
+        return timedelta(seconds=self.clock_skew_seconds)
 
 
 @lru_cache

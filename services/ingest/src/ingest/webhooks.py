@@ -3,12 +3,13 @@
 import hashlib
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .domain.limits import TokenBucket
 from .domain.model import ReceivedBody, Refusal
 from .domain.signature import SignedHeaders, verify
 from .domain.sources import Delivery, Mapped, SourceSpec, map_payload
+from .domain.event_time import DEFAULT_SKEW
 from .handlers import Accepted, Refused, accept_or_refuse, refuse
 from .intake import Parsed, read_json, validate_touchpoints
 from .ports import Deliveries, EventPublisher
@@ -83,7 +84,7 @@ def map_body(
 
 async def receive_webhook(
     publisher: EventPublisher, deliveries: Deliveries, source: WebhookSource, body: ReceivedBody,
-    headers: SignedHeaders, *, max_bytes: int, now: datetime, timeout: float,
+    headers: SignedHeaders, *, max_bytes: int, now: datetime, timeout: float, skew: timedelta = DEFAULT_SKEW,
 ) -> Answered | Refused:
     """Raises PublishFailed if Kafka is away (the sender should retry: nothing was refused)."""
     name = source.name
@@ -104,7 +105,7 @@ async def receive_webhook(
         return await refused(parsed.refusal, parsed.doc)
     answer: dict = {"accepted": 0, "event_ids": [], "lead_ids": [], "ignored": mapped.ignored, "duplicate": False}
     if parsed.touchpoints:
-        outcome = await accept_or_refuse(publisher, body, parsed, now=now, timeout=timeout, source=name)
+        outcome = await accept_or_refuse(publisher, body, parsed, now=now, timeout=timeout, source=name, skew=skew)
         if not isinstance(outcome, Accepted):
             return outcome
         answer |= {

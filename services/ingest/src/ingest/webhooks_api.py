@@ -96,7 +96,8 @@ def make_webhook_router(
                 refused = await refuse(publisher, refusal, body, doc=None, now=now, timeout=timeout, source=source)
                 return answer_response(refused)
             outcome = await receive_webhook(
-                publisher, deliveries, found, body, headers, max_bytes=limit, now=now, timeout=timeout
+                publisher, deliveries, found, body, headers, max_bytes=limit, now=now, timeout=timeout,
+                skew=settings.clock_skew,
             )
         except ClientDisconnect:
             return problem_response(400, "Body incomplete", "The client disconnected while sending the body.")
