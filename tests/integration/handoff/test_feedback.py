@@ -1,5 +1,7 @@
 """CRM feedback over HTTP and over `crm.feedback`, against the real broker and database."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from lead_events import CrmFeedbackReceived, FeedbackData, LeadStageChanged, Outcome, lead_id_for, topics
 
@@ -128,7 +130,7 @@ async def test_feedback_a_crm_writes_to_the_topic_is_applied(database, kafka_set
     async with run_handoff(database, kafka_settings, None) as service:
         lead_id = await handed_off_lead(service, email)
         accepted = CrmFeedbackReceived.new(
-            lead_id=lead_id, data=FeedbackData(outcome=Outcome.ACCEPTED, rep_id="r-1", at="2030-01-01T00:00:00Z")
+            lead_id=lead_id, data=FeedbackData(outcome=Outcome.ACCEPTED, rep_id="r-1", at=datetime.now(UTC))
         )
         await produce(kafka_settings, topics.CRM_FEEDBACK, accepted, accepted)
         lifecycle = await read_events(kafka_settings, topics.LEAD_LIFECYCLE, lambda f: handoff_changes(f))
@@ -141,7 +143,29 @@ async def test_feedback_a_crm_writes_to_the_topic_is_applied(database, kafka_set
     assert handoff["stage"] == "sales_accepted"
     assert handoff["handed_to"]["rep_id"] == "r-1"
     assert [(f["source"], f["result"]) for f in handoff["feedback"]] == [("kafka", "applied")]
-    assert handoff["sla"]["first_contact"] == "breached"  # accepted (in 2030) long after the 30 minutes
+    assert handoff["sla"]["first_contact"] == "met"  # accepted at once
+
+
+async def test_feedback_from_the_future_or_for_an_earlier_episode_changes_nothing(database, kafka_settings):
+    """A CRM's clock far ahead, or a redelivered answer from before this episode: recorded, refused."""
+    email = an_email()
+    async with run_handoff(database, kafka_settings, None) as service:
+        lead_id = await handed_off_lead(service, email)
+        future = CrmFeedbackReceived.new(lead_id=lead_id, data=FeedbackData(
+            outcome=Outcome.ACCEPTED, at=datetime.now(UTC) + timedelta(days=2)))
+        stale = CrmFeedbackReceived.new(lead_id=lead_id, data=FeedbackData(
+            outcome=Outcome.REJECTED, reason="not_ready", at=datetime.now(UTC) - timedelta(days=30)))
+        await produce(kafka_settings, topics.CRM_FEEDBACK, future, future)
+        await produce(kafka_settings, topics.CRM_FEEDBACK, stale, stale)
+        await wait_consumed(kafka_settings, topics.CRM_FEEDBACK)
+        report = (await service.http.get(f"/v1/handoffs/{lead_id}")).json()
+        answer = await service.http.post("/v1/crm/feedback", json={
+            "lead_id": lead_id, "outcome": "accepted", "at": (datetime.now(UTC) + timedelta(days=2)).isoformat()})
+    handoff = report["handoffs"][0]
+    assert handoff["stage"] == "sales_ready"
+    assert [f["result"] for f in handoff["feedback"]] == ["refused", "refused"]
+    assert handoff["sla"]["first_contact"] != "breached"
+    assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "at"
 
 
 async def test_a_recycled_lead_is_handed_off_again_in_its_next_episode(database, kafka_settings, crm):

@@ -130,3 +130,19 @@ def test_first_contact_keeps_the_stage_and_counts_as_the_sales_answer(stage):
 @pytest.mark.parametrize("stage", [Stage.WON, Stage.LOST, Stage.RECYCLED, Stage.DISQUALIFIED])
 def test_contact_after_the_handoff_closed_is_refused(stage):
     assert "no longer applies" in decide(stage, Outcome.CONTACTED).refusal
+
+
+def test_an_answer_is_out_of_time_when_from_the_future_for_an_earlier_episode_or_before_its_handoff():
+    from datetime import UTC, datetime, timedelta
+
+    from handoff.domain.feedback import out_of_time
+
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    handed = now - timedelta(hours=1)
+    ok = dict(now=now, handed_at=handed, episode=2, latest_episode=2, named=False)
+    assert out_of_time(now - timedelta(minutes=10), **ok) is None
+    assert out_of_time(now + timedelta(minutes=4), **ok) is None  # within the skew
+    assert "future" in out_of_time(now + timedelta(days=2), **ok)
+    assert "earlier episode" in out_of_time(now - timedelta(days=3), **ok)  # names none, given before this episode
+    assert out_of_time(now - timedelta(days=3), **{**ok, "named": True}) is None  # it names this handoff
+    assert "episode 1" in out_of_time(now, **{**ok, "episode": 1, "named": True})

@@ -10,6 +10,7 @@ from lead_runtime.problems import Problem
 from lead_runtime.service import RuntimeDep, SessionDep
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from .domain.feedback import CLOCK_SKEW
 from .handlers import submit_feedback
 from .views import handoff_report
 
@@ -41,12 +42,17 @@ class FeedbackIn(BaseModel):
 async def post_feedback(body: FeedbackIn, session: SessionDep, rt: RuntimeDep) -> dict[str, Any]:
     lead_id = body.target_lead_id()
     clock = rt.parts.state["clock"]
+    now = clock()
+    if body.at is not None and body.at > now + CLOCK_SKEW:
+        raise Problem(422, "Invalid feedback", f"at {body.at.isoformat()} is in the future (now"
+                      f" {now.isoformat(timespec='seconds')}); send the time sales decided.",
+                      errors=[{"field": "at", "message": "in the future"}])
     feedback = FeedbackData(
-        outcome=body.outcome, reason=body.reason, rep_id=body.rep_id, at=body.at or clock(),
+        outcome=body.outcome, reason=body.reason, rep_id=body.rep_id, at=body.at or now,
         handoff_id=body.handoff_id,
     )
     async with session.begin():
-        result = await submit_feedback(session, lead_id, feedback, policy=rt.parts.state["policy"])
+        result = await submit_feedback(session, lead_id, feedback, policy=rt.parts.state["policy"], now=now)
         for topic, event in result.events:
             await add_event(session, topic, event)
     if result.events:
@@ -55,6 +61,10 @@ async def post_feedback(body: FeedbackIn, session: SessionDep, rt: RuntimeDep) -
         raise Problem(404, "No handoff for this lead",
                       f"Lead {lead_id} has not been handed to sales ({result.detail}); nothing to give feedback on.",
                       lead_id=lead_id)
+    if result.result == "out_of_time":
+        raise Problem(409, "Feedback answers another episode",
+                      f"Lead {lead_id}: not applied, {result.detail}.",
+                      lead_id=lead_id, stage=result.stage.value, handoff_id=result.handoff.handoff_id)
     if result.result == "refused":
         raise Problem(409, "Feedback does not fit the handoff's stage",
                       f"Lead {lead_id} is {result.stage.value}: {result.detail}.",

@@ -42,7 +42,7 @@ def build(
             "lead.stage_changed": partial(
                 on_lead_stage_changed, policy=policy, clock=clock, push=push, rules=rules
             ),
-            "crm.feedback_received": partial(on_crm_feedback, policy=policy),
+            "crm.feedback_received": partial(on_crm_feedback, policy=policy, clock=clock),
             "privacy.erasure_requested": partial(on_erasure_requested, clock=clock),
         },
     )

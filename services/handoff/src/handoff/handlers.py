@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from .adapters.repository import SqlHandoffs
 from .assign import UNROUTED, Router, account_of, to_event
 from .domain.delivery import DeliveryStatus
-from .domain.feedback import decide_feedback, normalise_reason
+from .domain.feedback import decide_feedback, normalise_reason, out_of_time
 from .domain.model import Handoff
 from .domain.policy import HandoffPolicy
 from .domain.routing import RoutingRules
@@ -101,7 +101,7 @@ async def on_lead_stage_changed(
 
 @dataclass
 class FeedbackResult:
-    result: str  # applied | contacted | unchanged | refused | unknown_lead
+    result: str  # applied | contacted | unchanged | refused | out_of_time | unknown_lead
     detail: str | None = None
     handoff: Handoff | None = None
     stage: Stage | None = None
@@ -109,10 +109,11 @@ class FeedbackResult:
 
 
 async def on_crm_feedback(
-    session: AsyncSession, event: CrmFeedbackReceived, *, policy: HandoffPolicy
+    session: AsyncSession, event: CrmFeedbackReceived, *, policy: HandoffPolicy, clock: Clock | None = None,
 ) -> list[Publish]:
     """Feedback a CRM wrote to `crm.feedback` itself; refusals are recorded, not dead-lettered."""
-    outcome = await apply_feedback(session, event, policy=policy, source="kafka")
+    now = (clock or utc_now)()
+    outcome = await apply_feedback(session, event, policy=policy, source="kafka", now=now)
     return outcome.events
 
 
@@ -122,11 +123,12 @@ async def submit_feedback(
     feedback: FeedbackData,
     *,
     policy: HandoffPolicy,
+    now: datetime | None = None,
 ) -> FeedbackResult:
     """Feedback from the HTTP endpoint: applied, it also goes to `crm.feedback`, marked as
     processed here so this service's own consumer skips it."""
     event = CrmFeedbackReceived.new(lead_id=lead_id, data=feedback, occurred_at=feedback.at)
-    outcome = await apply_feedback(session, event, policy=policy, source="http")
+    outcome = await apply_feedback(session, event, policy=policy, source="http", now=now or utc_now())
     if outcome.result in ("applied", "contacted"):  # reporting counts the contact for the SLA
         handoff = outcome.handoff
         event = event.model_copy(
@@ -141,7 +143,7 @@ async def submit_feedback(
 
 
 async def apply_feedback(
-    session: AsyncSession, event: CrmFeedbackReceived, *, policy: HandoffPolicy, source: str
+    session: AsyncSession, event: CrmFeedbackReceived, *, policy: HandoffPolicy, source: str, now: datetime
 ) -> FeedbackResult:
     repo = SqlHandoffs(session)
     fb = event.data
@@ -159,8 +161,13 @@ async def apply_feedback(
         detail = "no handoff of this lead" + (f" with handoff_id {fb.handoff_id}" if fb.handoff_id else "")
         await repo.add_feedback(**record, result="unknown_lead", detail=detail)
         return FeedbackResult("unknown_lead", detail)
-    decision = decide_feedback(handoff.stage, fb.outcome, fb.reason, policy)
     record.update(handoff_id=handoff.handoff_id, from_stage=handoff.stage.value)
+    latest = handoff if fb.handoff_id is None else await repo.get_for_update(event.lead_id)
+    if why := out_of_time(fb.at, now=now, handed_at=handoff.handed_at, episode=handoff.episode,
+                          latest_episode=latest.episode, named=fb.handoff_id is not None):
+        await repo.add_feedback(**record, result="refused", detail=why)
+        return FeedbackResult("out_of_time", why, handoff, handoff.stage)
+    decision = decide_feedback(handoff.stage, fb.outcome, fb.reason, policy)
     if not decision.applies:
         await repo.add_feedback(**record, result="refused", detail=decision.refusal)
         return FeedbackResult("refused", decision.refusal, handoff, handoff.stage)

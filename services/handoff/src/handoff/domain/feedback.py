@@ -1,6 +1,7 @@
 """Which stage the CRM's feedback moves a handed-off lead to, or why it cannot."""
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from lead_events import Outcome, Stage
 
@@ -83,3 +84,27 @@ def decide_feedback(
 def is_sales_response(stage: Stage) -> bool:
     """Any stage sales moved the lead to counts as their response for the follow-up SLA."""
     return stage != Stage.SALES_READY
+
+
+CLOCK_SKEW = timedelta(minutes=5)  # how far a CRM's clock may run ahead of ours
+
+
+def out_of_time(
+    at: datetime, *, now: datetime, handed_at: datetime, episode: int, latest_episode: int, named: bool,
+    skew: timedelta = CLOCK_SKEW,
+) -> str | None:
+    """Why an answer cannot be applied to this handoff, by time and episode, or None.
+
+    An answer is bound to the handoff it names; one that names none is for the latest episode
+    only if it was given after that episode was handed off (a redelivered answer to an earlier
+    episode otherwise recycles the current one). An answer from the future has not been given.
+    """
+    if at > now + skew:
+        return f"at {at.isoformat()} is in the future (now {now.isoformat(timespec='seconds')}); send when sales decided"
+    if episode < latest_episode:
+        return (f"it answers episode {episode}, and the lead has been handed to sales again since (episode"
+                f" {latest_episode}); an answer to an earlier episode never changes a later one")
+    if not named and at < handed_at - skew:
+        return (f"at {at.isoformat()} is before this episode was handed off ({handed_at.isoformat(timespec='seconds')}):"
+                " it answers an earlier episode; send the handoff_id it answers")
+    return None
