@@ -78,3 +78,35 @@ async def test_a_contact_export_is_imported_with_a_report_of_the_rejected_rows(
     rejected = [decode(r.value) for r in await read_topic(kafka_settings, "touchpoints.rejected", 2)]
     assert {r.data.source for r in rejected} == {"marketing-ops"}
     assert await import_file(settings, export, "marketing-ops", "form_submitted", True, report) == 2  # dry run
+
+
+async def test_an_export_with_a_contact_twice_and_a_quoted_line_break_imports_one_contact(
+    kafka_settings: KafkaSettings, tmp_path: Path, capsys
+):
+    export = tmp_path / "contacts.csv"
+    export.write_text(
+        'E-Mail,Vorname,Position,Firma,Mitarbeiter,Notiz\n'
+        'eva@example-industrie.de,Eva,Einkauf,Example Industrie GmbH,850,"Messe Hannover\nStand B12"\n'
+        'EVA@example-industrie.de ,,Leiterin Einkauf,,,\n',
+        encoding="utf-8",
+    )
+    settings = Settings(kafka=kafka_settings)
+    assert await import_file(settings, export, "marketing-ops", "form_submitted", False, tmp_path / "r.csv") == 0
+    out = capsys.readouterr().out
+    assert "contacts.csv: 1 rows, 1 published, 0 rejected" in out and "line 2: the same email again on line(s) 4" in out
+    [record] = await read_topic(kafka_settings, "touchpoints", 1)
+    data = decode(record.value).data
+    assert data.contact.job_title == "Leiterin Einkauf" and data.contact.first_name == "Eva"  # the later cells win
+    assert data.properties["notiz"] == "Messe Hannover\nStand B12"
+
+
+async def test_an_export_that_mixes_encodings_is_refused_naming_the_line_and_nothing_is_published(
+    kafka_settings: KafkaSettings, tmp_path: Path, capsys
+):
+    export = tmp_path / "mixed.csv"
+    export.write_bytes("E-Mail;Position\nfritz@example.de;Geschäftsführer\n".encode()
+                      + "gerd@example.de;Geschäftsführer\n".encode("latin-1"))
+    settings = Settings(kafka=kafka_settings)
+    assert await import_file(settings, export, "marketing-ops", "form_submitted", False, tmp_path / "r.csv") == 1
+    assert "line 3 is not UTF-8" in capsys.readouterr().err
+    assert await read_topic(kafka_settings, "touchpoints", 0) == []

@@ -16,6 +16,7 @@ from lead_runtime.problems import validation_errors
 from pydantic import ValidationError
 
 from .domain.contacts_csv import row_touchpoint
+from .domain.csv_file import UnreadableFile, decoded, one_per_email, read_rows
 from .domain.event_time import ahead_of_time
 from .domain.model import ReceivedBody, Refusal
 from .domain.normalise import recorded_event
@@ -26,19 +27,10 @@ from .settings import Settings, get_settings
 BATCH = 500
 
 
-def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    """UTF-8 (with or without Excel's BOM), else Windows-1252; `,` `;` or tab, whichever the file uses."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(text.splitlines(), dialect=dialect)
-    return list(reader.fieldnames or []), list(reader)
+def _email_of(cells: dict[str, str]) -> str | None:
+    """The row's email as ingest normalises it (trimmed, lower-cased), to tell one contact from two."""
+    email = row_touchpoint(cells, source="", touchpoint_type="form_submitted", imported_at="")["contact"].get("email")
+    return email.strip().lower() if isinstance(email, str) and email.strip() else None
 
 
 def _row_touchpoint(doc: dict, now: datetime, skew: timedelta) -> tuple[TouchpointIn | None, list[dict]]:
@@ -54,8 +46,16 @@ def _row_touchpoint(doc: dict, now: datetime, skew: timedelta) -> tuple[Touchpoi
     return touchpoint, []
 
 
-async def import_file(settings: Settings, path: Path, source: str, kind: str, dry_run: bool, report: Path) -> int:
-    headers, rows = read_rows(path)
+async def import_file(
+    settings: Settings, path: Path, source: str, kind: str, dry_run: bool, report: Path, encoding: str | None = None,
+) -> int:
+    try:
+        headers, read = read_rows(decoded(path.read_bytes(), encoding))
+    except UnreadableFile as exc:
+        print(f"{path.name}: not imported: {exc}.", file=sys.stderr)
+        return 1
+    rows = one_per_email(read, _email_of)
+    merged = [(row.line, row.merged_lines) for row in rows if row.merged_lines]
     now = datetime.now(UTC)
     producer = None if dry_run else make_producer(settings.kafka)
     if producer is not None:
@@ -69,7 +69,8 @@ async def import_file(settings: Settings, path: Path, source: str, kind: str, dr
         batch.clear()
 
     try:
-        for number, row in enumerate(rows, start=2):  # line 1 is the header
+        for done, read_row in enumerate(rows, start=1):
+            number, row = read_row.line, read_row.cells
             doc = row_touchpoint(row, source=source, touchpoint_type=kind, imported_at=now.isoformat())
             touchpoint, errors = _row_touchpoint(doc, now, settings.clock_skew)
             if touchpoint is not None:
@@ -86,7 +87,6 @@ async def import_file(settings: Settings, path: Path, source: str, kind: str, dr
                     await publish(publisher, topics.TOUCHPOINTS_REJECTED, [event], settings.publish_timeout_seconds)
             if len(batch) >= BATCH:
                 await flush()
-            done = number - 1
             if done % BATCH == 0 or done == len(rows):
                 print(f"{done}/{len(rows)} rows ({done * 100 // max(1, len(rows))}%),"
                       f" {accepted} accepted, {len(rejected)} rejected", file=sys.stderr)
@@ -107,6 +107,11 @@ async def import_file(settings: Settings, path: Path, source: str, kind: str, dr
     verb = "would publish" if dry_run else "published"
     print(f"{path.name}: {len(rows)} rows, {accepted} {verb}, {len(rejected)} rejected"
           + (f" (report: {report})" if rejected else ""))
+    for line, later in merged[:20]:  # one contact per email: the later rows' cells won
+        print(f"  line {line}: the same email again on line(s) {', '.join(map(str, later))}; one contact,"
+              " the later cells win")
+    if len(merged) > 20:
+        print(f"  ... and {len(merged) - 20} more emails listed more than once")
     return 2 if rejected else 0
 
 
@@ -118,8 +123,10 @@ def main(argv: list[str]) -> None:
                         help="the touchpoint each row becomes (default form_submitted)")
     parser.add_argument("--dry-run", action="store_true", help="validate and report, publish nothing")
     parser.add_argument("--report", type=Path, help="rejected rows as CSV (default FILE.rejected.csv)")
+    parser.add_argument("--encoding", help="the file's one encoding if not UTF-8, e.g. cp1252 (default UTF-8, BOM or not)")
     args = parser.parse_args(argv)
     if not args.file.is_file():
         sys.exit(f"no such file: {args.file}")
     report = args.report or args.file.with_suffix(".rejected.csv")
-    sys.exit(asyncio.run(import_file(get_settings(), args.file, args.source, args.type, args.dry_run, report)))
+    sys.exit(asyncio.run(import_file(get_settings(), args.file, args.source, args.type, args.dry_run, report,
+                                     args.encoding)))
