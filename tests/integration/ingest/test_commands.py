@@ -52,6 +52,11 @@ async def test_a_form_refused_for_an_unknown_answer_is_listed_and_replayed_after
     assert event.lead_id == lead_id_for(email) and event.data.properties["may_contact_sales"] is True
 
 
+async def _import(kafka_settings: KafkaSettings, export: Path, report: Path, dry_run: bool = False) -> int:
+    """`python -m ingest import FILE --source marketing-ops`, as a function."""
+    return await import_file(Settings(kafka=kafka_settings), export, "marketing-ops", "form_submitted", dry_run, report)
+
+
 async def test_a_contact_export_is_imported_with_a_report_of_the_rejected_rows(
     kafka_settings: KafkaSettings, tmp_path: Path, capsys
 ):
@@ -65,8 +70,7 @@ async def test_a_contact_export_is_imported_with_a_report_of_the_rejected_rows(
         encoding="utf-8-sig",
     )
     report = tmp_path / "contacts.rejected.csv"
-    settings = Settings(kafka=kafka_settings)
-    assert await import_file(settings, export, "marketing-ops", "form_submitted", False, report) == 2
+    assert await _import(kafka_settings, export, report) == 2
     captured = capsys.readouterr()
     assert "4/4 rows (100%), 2 accepted, 2 rejected" in captured.err
     assert "contacts.csv: 4 rows, 2 published, 2 rejected" in captured.out
@@ -77,7 +81,7 @@ async def test_a_contact_export_is_imported_with_a_report_of_the_rejected_rows(
     assert {decode(r.value).data.contact.email for r in records} == {"anna@example-industrie.de", "dora@example-industrie.de"}
     rejected = [decode(r.value) for r in await read_topic(kafka_settings, "touchpoints.rejected", 2)]
     assert {r.data.source for r in rejected} == {"marketing-ops"}
-    assert await import_file(settings, export, "marketing-ops", "form_submitted", True, report) == 2  # dry run
+    assert await _import(kafka_settings, export, report, dry_run=True) == 2  # dry run
 
 
 async def test_an_export_with_a_contact_twice_and_a_quoted_line_break_imports_one_contact(
@@ -90,8 +94,7 @@ async def test_an_export_with_a_contact_twice_and_a_quoted_line_break_imports_on
         'EVA@example-industrie.de ,,Leiterin Einkauf,,,\n',
         encoding="utf-8",
     )
-    settings = Settings(kafka=kafka_settings)
-    assert await import_file(settings, export, "marketing-ops", "form_submitted", False, tmp_path / "r.csv") == 0
+    assert await _import(kafka_settings, export, tmp_path / "r.csv") == 0
     out = capsys.readouterr().out
     assert "contacts.csv: 1 rows, 1 published, 0 rejected" in out and "line 2: the same email again on line(s) 4" in out
     [record] = await read_topic(kafka_settings, "touchpoints", 1)
@@ -106,7 +109,6 @@ async def test_an_export_that_mixes_encodings_is_refused_naming_the_line_and_not
     export = tmp_path / "mixed.csv"
     export.write_bytes("E-Mail;Position\nfritz@example.de;Geschäftsführer\n".encode()
                       + "gerd@example.de;Geschäftsführer\n".encode("latin-1"))
-    settings = Settings(kafka=kafka_settings)
-    assert await import_file(settings, export, "marketing-ops", "form_submitted", False, tmp_path / "r.csv") == 1
+    assert await _import(kafka_settings, export, tmp_path / "r.csv") == 1
     assert "line 3 is not UTF-8" in capsys.readouterr().err
     assert await read_topic(kafka_settings, "touchpoints", 0) == []

@@ -31,3 +31,10 @@ def test_an_unclear_consent_is_left_for_validation_to_name():
 
 def test_headers_are_compared_without_case_spaces_or_dashes():
     assert column_key(" E-Mail ") == "e_mail" and column_key("Company Name") == "company_name"
+
+
+def test_the_email_of_a_row_is_found_by_any_of_its_header_names_and_normalised():
+    from ingest.domain.contacts_csv import email_of
+
+    assert email_of({"E-Mail-Adresse": " Anna@Example.DE ", "Vorname": "Anna"}) == "anna@example.de"
+    assert email_of({"Vorname": "Anna", "email": ""}) is None

@@ -33,9 +33,6 @@ class FakeNurtureLeads:
         for row in rows:
             await self.add_consumed(*row)
 
-    async def start_journeys(self, runs) -> None:
-        for lead_id, run, cause in runs:
-            await self.start_journey(lead_id, run, cause)
 
     async def save(self, lead: LeadState, next_due_at: datetime | None) -> None:
         self.leads[lead.lead_id] = lead
@@ -72,19 +69,15 @@ class FakeNurtureLeads:
     async def journeys_for(self, lead_ids):
         return {i: list(self.runs[i]) for i in lead_ids if i in self.runs}
 
-    async def start_journey(self, lead_id, run, cause_event_id) -> bool:
-        runs = self.runs.setdefault(lead_id, [])
-        if any((r.journey_id, r.topic) == (run.journey_id, run.topic) for r in runs):
-            return False
-        runs.append(run)
-        return True
-
-    async def end_journeys(self, lead_id, at) -> None:
-        self.runs.pop(lead_id, None)
+    async def start_journeys(self, started) -> None:
+        for lead_id, run, _cause in started:
+            runs = self.runs.setdefault(lead_id, [])
+            if not any((r.journey_id, r.topic) == (run.journey_id, run.topic) for r in runs):
+                runs.append(run)
 
     async def end_journeys_of(self, lead_ids, at) -> None:
         for lead_id in lead_ids:
-            await self.end_journeys(lead_id, at)
+            self.runs.pop(lead_id, None)
 
     async def pause(self):
         return self.paused

@@ -2,7 +2,7 @@
 
 from .assignment import RepAssignment
 from .codec import EVENT_TYPES, UndecodableEvent, UnknownEventType, decode, encode
-from .envelope import Envelope, Payload, derived_event_id
+from .envelope import CLOCK_SKEW, Envelope, Payload, derived_event_id, is_ahead
 from .handoff import CrmFeedbackReceived, FeedbackData, HandoffData, LeadHandedOff, Outcome
 from .identity import lead_id_for, lead_id_for_visitor, normalise_email
 from .lifecycle import ConsentRecord, Evidence, LeadSnapshot, LeadStageChanged, Stage, StageChangeData
@@ -14,6 +14,7 @@ from .touchpoints import (
     Company,
     Consent,
     Contact,
+    RecordedContact,
     RejectionData,
     TouchpointBatchIn,
     TouchpointData,
@@ -26,13 +27,13 @@ from . import topics
 
 __all__ = [
     "EVENT_TYPES", "UndecodableEvent", "UnknownEventType", "decode", "encode",
-    "Envelope", "Payload", "derived_event_id",
+    "CLOCK_SKEW", "Envelope", "Payload", "derived_event_id", "is_ahead",
     "CrmFeedbackReceived", "FeedbackData", "HandoffData", "LeadHandedOff", "Outcome",
     "lead_id_for", "lead_id_for_visitor", "normalise_email",
     "ConsentRecord", "Evidence", "LeadSnapshot", "LeadStageChanged", "Stage", "StageChangeData",
     "NurtureStepData", "NurtureStepTriggered", "LeadScored", "ScoreData",
     "RepAssignment", "LeadSlaBreached", "SlaBreachData",
     "ErasureData", "PrivacyErasureRequested", "anonymise_contact", "anonymise_touchpoint", "redact",
-    "Company", "Consent", "Contact", "RejectionData", "TouchpointBatchIn", "TouchpointData",
+    "Company", "Consent", "Contact", "RecordedContact", "RejectionData", "TouchpointBatchIn", "TouchpointData",
     "TouchpointIn", "TouchpointRecorded", "TouchpointRejected", "TouchpointType", "topics",
 ]

@@ -1,7 +1,7 @@
 """The envelope every event on every topic carries; `data` depends on `event_type`."""
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -15,6 +15,14 @@ def _utc_if_naive(v: datetime) -> datetime:
 
 # Every timestamp in an event: one without a zone is read as UTC.
 Timestamp = Annotated[datetime, AfterValidator(_utc_if_naive)]
+
+# How far a sender's clock may run ahead of ours: a time later than now + this has not happened.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def is_ahead(at: datetime, now: datetime, skew: timedelta = CLOCK_SKEW) -> bool:
+    """`at` lies in the future, beyond the clock skew allowed."""
+    return at > now + skew
 
 
 class Payload(BaseModel):

@@ -213,12 +213,16 @@ async def _handle_run(
     if len(emitted_per_event) != len(events):
         raise HandlerFailed(f"the batch handler answered {len(emitted_per_event)} results for {len(events)} events")
     each = (time.perf_counter() - started) / len(events)
-    outcomes = []
-    for (record, topic, event), emitted in zip(run, emitted_per_event, strict=True):
-        rows = [outbox.Row.of(out_topic, out_event) for out_topic, out_event in emitted]
-        published = [{"topic": t, "event_type": e.event_type, "event_id": e.event_id} for t, e in emitted]
-        outcomes.append(Outcome("applied", topic, record, event, each, rows, published))
-    return outcomes
+    return [
+        _applied(topic, record, event, each, emitted)
+        for (record, topic, event), emitted in zip(run, emitted_per_event, strict=True)
+    ]
+
+
+def _applied(topic: str, record: ConsumerRecord, event: Envelope, seconds: float, emitted: Sequence[Publish]) -> Outcome:
+    rows = [outbox.Row.of(out_topic, out_event) for out_topic, out_event in emitted]
+    published = [{"topic": t, "event_type": e.event_type, "event_id": e.event_id} for t, e in emitted]
+    return Outcome("applied", topic, record, event, seconds, rows, published)
 
 
 async def _call(handler: Handler, session: AsyncSession, event: Envelope) -> Sequence[Publish]:
@@ -237,12 +241,10 @@ async def _handle(
         try:
             if careful:
                 async with session.begin_nested():
-                    emitted = await _call(handler, session, event)
-                    rows = [outbox.Row.of(out_topic, out_event) for out_topic, out_event in emitted]
-                    await outbox.add_rows(session, rows)
+                    outcome = _applied(topic, record, event, 0.0, await _call(handler, session, event))
+                    await outbox.add_rows(session, outcome.rows)
             else:
-                emitted = await _call(handler, session, event)
-                rows = [outbox.Row.of(out_topic, out_event) for out_topic, out_event in emitted]
+                outcome = _applied(topic, record, event, 0.0, await _call(handler, session, event))
         except Exception as exc:
             if is_transient(exc):
                 raise
@@ -252,8 +254,8 @@ async def _handle(
                 raise InfrastructureError(f"database gone while handling {event.event_id}") from exc
             trace = "".join(traceback.format_exception(exc))[-4000:]
             return _dead_letter(group_id, topic, record, event, f"{type(exc).__name__}: {exc}", trace)
-    published = [{"topic": t, "event_type": e.event_type, "event_id": e.event_id} for t, e in emitted]
-    return Outcome("applied", topic, record, event, time.perf_counter() - started, rows, published)
+    outcome.seconds = time.perf_counter() - started
+    return outcome
 
 
 def _dead_letter(

@@ -26,6 +26,18 @@ def problem_response(status: int, title: str, detail: str, **extra: object) -> J
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
+def is_json_type(content_type: str | None) -> bool:
+    """application/json or any application/*+json."""
+    media = (content_type or "").split(";")[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+
+
+def errors_summary(errors: list[dict], shown: int = 3) -> str:
+    """The first field errors in one line a person can read ("field: message; ...; and 4 more")."""
+    first = "; ".join(f"{e['field'] or 'body'}: {e['message']}" for e in errors[:shown])
+    return first + (f"; and {len(errors) - shown} more" if len(errors) > shown else "")
+
+
 def validation_errors(errors: list[dict]) -> list[dict]:
     """Pydantic errors as field paths and messages a person can act on."""
     return [

@@ -9,24 +9,18 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 from lead_events.text import unsafe_fields
 
-from .problems import problem_response
+from .problems import errors_summary, is_json_type, problem_response
 
 
 def _refused(errors: list[dict]) -> JSONResponse:
-    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:3])
-    return problem_response(422, "Invalid text", detail, errors=errors)
-
-
-def _is_json(content_type: str | None) -> bool:
-    media = (content_type or "").split(";")[0].strip().lower()
-    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+    return problem_response(422, "Invalid text", errors_summary(errors), errors=errors)
 
 
 async def refusal_of(request: Request) -> JSONResponse | None:
     """A 422 when the path, the query or a JSON body holds unstorable text."""
     where = {"path": request.url.path, "query": dict(parse_qsl(request.url.query, keep_blank_values=True))}
     errors = unsafe_fields(where)
-    if not errors and _is_json(request.headers.get("content-type")):
+    if not errors and is_json_type(request.headers.get("content-type")):
         try:
             doc = json.loads(await request.body())
         except (ValueError, RecursionError):  # not JSON: the route's own validation says so

@@ -4,13 +4,12 @@ from datetime import datetime
 from typing import Any, Self
 
 from fastapi import APIRouter
-from lead_events import FeedbackData, Outcome, lead_id_for
+from lead_events import FeedbackData, Outcome, is_ahead, lead_id_for
 from lead_runtime.outbox import add_event
 from lead_runtime.problems import Problem
 from lead_runtime.service import RuntimeDep, SessionDep
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from .domain.feedback import CLOCK_SKEW
 from .handlers import submit_feedback
 from .views import handoff_report
 
@@ -43,7 +42,7 @@ async def post_feedback(body: FeedbackIn, session: SessionDep, rt: RuntimeDep) -
     lead_id = body.target_lead_id()
     clock = rt.parts.state["clock"]
     now = clock()
-    if body.at is not None and body.at > now + CLOCK_SKEW:
+    if body.at is not None and is_ahead(body.at, now):
         raise Problem(422, "Invalid feedback", f"at {body.at.isoformat()} is in the future (now"
                       f" {now.isoformat(timespec='seconds')}); send the time sales decided.",
                       errors=[{"field": "at", "message": "in the future"}])

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from aiokafka.errors import KafkaError
-from lead_events import Envelope, TouchpointRecorded, encode, topics
+from lead_events import CLOCK_SKEW, Envelope, TouchpointRecorded, encode, topics
 from pydantic_core import PydanticSerializationError
 
-from .domain.event_time import DEFAULT_SKEW, ahead_of_time
-from .domain.model import ReceivedBody, Refusal
+from .domain.event_time import ahead_of_time
+from .domain.model import BATCH_NOTE, ReceivedBody, Refusal
 from .domain.normalise import recorded_event
 from .domain.rejection import rejected_event
-from .intake import BATCH_NOTE, Parsed, parse_body
+from .intake import Parsed, parse_body
 from .ports import EventPublisher
 
 # Below the producer's max_request_size (1 MiB) with room for the record's key and headers.
@@ -72,7 +72,7 @@ async def refuse(
 
 async def accept_or_refuse(
     publisher: EventPublisher, body: ReceivedBody, parsed: Parsed, *, now: datetime, timeout: float,
-    source: str | None = None, skew: timedelta = DEFAULT_SKEW,
+    source: str | None = None, skew: timedelta = CLOCK_SKEW,
 ) -> Accepted | Refused:
     """Publishes the validated touchpoints, or the rejection; raises PublishFailed if Kafka is away."""
     refusal = parsed.refusal or ahead_of_time(parsed.touchpoints, now, skew)
@@ -87,7 +87,7 @@ async def accept_or_refuse(
 
 async def record_touchpoints(
     publisher: EventPublisher, body: ReceivedBody, *, max_bytes: int, now: datetime, timeout: float,
-    skew: timedelta = DEFAULT_SKEW,
+    skew: timedelta = CLOCK_SKEW,
 ) -> Accepted | Refused:
     """POST /v1/touchpoints: the body is the touchpoints."""
     parsed = parse_body(body, max_bytes)

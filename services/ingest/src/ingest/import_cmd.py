@@ -15,7 +15,7 @@ from lead_runtime.kafka import KafkaEventPublisher, make_producer
 from lead_runtime.problems import validation_errors
 from pydantic import ValidationError
 
-from .domain.contacts_csv import row_touchpoint
+from .domain.contacts_csv import email_of, row_touchpoint
 from .domain.csv_file import UnreadableFile, decoded, one_per_email, read_rows
 from .domain.event_time import ahead_of_time
 from .domain.model import ReceivedBody, Refusal
@@ -25,12 +25,6 @@ from .handlers import PublishFailed, publish
 from .settings import Settings, get_settings
 
 BATCH = 500
-
-
-def _email_of(cells: dict[str, str]) -> str | None:
-    """The row's email as ingest normalises it (trimmed, lower-cased), to tell one contact from two."""
-    email = row_touchpoint(cells, source="", touchpoint_type="form_submitted", imported_at="")["contact"].get("email")
-    return email.strip().lower() if isinstance(email, str) and email.strip() else None
 
 
 def _row_touchpoint(doc: dict, now: datetime, skew: timedelta) -> tuple[TouchpointIn | None, list[dict]]:
@@ -54,7 +48,7 @@ async def import_file(
     except UnreadableFile as exc:
         print(f"{path.name}: not imported: {exc}.", file=sys.stderr)
         return 1
-    rows = one_per_email(read, _email_of)
+    rows = one_per_email(read, email_of)
     merged = [(row.line, row.merged_lines) for row in rows if row.merged_lines]
     now = datetime.now(UTC)
     producer = None if dry_run else make_producer(settings.kafka)

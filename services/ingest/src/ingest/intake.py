@@ -6,16 +6,14 @@ from urllib.parse import parse_qsl
 
 from lead_events import TouchpointBatchIn, TouchpointIn
 from lead_events.text import cleaned, unsafe_fields
-from lead_runtime.problems import validation_errors
+from lead_runtime.problems import errors_summary, is_json_type, validation_errors
 from pydantic import ValidationError
 
-from .domain.model import ReceivedBody, Refusal
+from .domain.model import BATCH_NOTE, ReceivedBody, Refusal
 
 MAX_DEPTH = 64  # deeper JSON cannot be serialised again (and no sender needs it)
 MAX_ERRORS = 100  # keeps the problem document and the rejection event small
-JSON_TYPES = ("application/json",)
 SHAPE = 'one touchpoint object, or {"touchpoints": [...]} with 1 to 500 of them'
-BATCH_NOTE = " A batch is all-or-nothing: nothing from it was accepted; fix it and send it again."
 
 
 @dataclass(frozen=True)
@@ -25,11 +23,6 @@ class Parsed:
     touchpoints: list[TouchpointIn]
     refusal: Refusal | None = None
     doc: object = None
-
-
-def is_json_type(content_type: str | None) -> bool:
-    media = (content_type or "").split(";")[0].strip().lower()
-    return media in JSON_TYPES or (media.startswith("application/") and media.endswith("+json"))
 
 
 def is_form_type(content_type: str | None) -> bool:
@@ -66,9 +59,7 @@ def _invalid(exc: ValidationError, doc: object, batch: bool) -> Parsed:
         shown.append({"field": "", "message": f"... and {len(errors) - len(shown)} more errors"})
     items = sorted({e["loc"][1] for e in details if len(e["loc"]) > 1 and e["loc"][0] == "touchpoints"})
     where = f" (touchpoints at index {', '.join(map(str, items[:20]))})" if batch and items else ""
-    first = "; ".join(f"{e['field'] or 'body'}: {e['message']}" for e in errors[:3])
-    more = f"; and {len(errors) - 3} more" if len(errors) > 3 else ""
-    reason = f"Invalid touchpoint{'s' if batch else ''}{where}: {first}{more}.{BATCH_NOTE if batch else ''}"
+    reason = f"Invalid touchpoint{'s' if batch else ''}{where}: {errors_summary(errors)}.{BATCH_NOTE if batch else ''}"
     return _refused(422, "Invalid touchpoint", reason, shown, doc)
 
 
@@ -112,9 +103,7 @@ def _unsafe(errors: list[dict], doc: object) -> Parsed:
 
     The raw body is kept as it came; the doc the rejection reads its lead id and source from is
     the printable copy."""
-    first = "; ".join(f"{e['field'] or 'body'}: {e['message']}" for e in errors[:3])
-    more = f"; and {len(errors) - 3} more" if len(errors) > 3 else ""
-    return _refused(422, "Invalid touchpoint", f"Invalid text: {first}{more}", errors, cleaned(doc))
+    return _refused(422, "Invalid touchpoint", f"Invalid text: {errors_summary(errors)}", errors, cleaned(doc))
 
 
 def validate_touchpoints(doc: object) -> Parsed:

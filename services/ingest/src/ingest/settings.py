@@ -3,6 +3,7 @@
 from datetime import timedelta
 from functools import lru_cache
 
+from lead_events import CLOCK_SKEW
 from lead_runtime.settings import DatabaseSettings, HttpSettings, ServiceSettings
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
@@ -33,7 +34,7 @@ class Settings(ServiceSettings):
     purge_interval_seconds: float = Field(3600.0, gt=0, description="How often old webhook ids are purged.")
     sources_file: str = "sources.yaml"  # in config_dir
     clock_skew_seconds: float = Field(
-        300.0, ge=0, description="How far a touchpoint's occurred_at may lie ahead of ingest's clock; beyond, 422."
+        CLOCK_SKEW.total_seconds(), ge=0, description="How far a touchpoint's occurred_at may lie ahead of ingest's clock; beyond, 422."
     )
 
     @property

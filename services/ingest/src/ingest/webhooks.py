@@ -5,11 +5,12 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from lead_events import CLOCK_SKEW
+
 from .domain.limits import TokenBucket
 from .domain.model import ReceivedBody, Refusal
 from .domain.signature import SignedHeaders, verify
 from .domain.sources import Delivery, Mapped, SourceSpec, map_payload
-from .domain.event_time import DEFAULT_SKEW
 from .handlers import Accepted, Refused, accept_or_refuse, refuse
 from .intake import Parsed, read_json, validate_touchpoints
 from .ports import Deliveries, EventPublisher
@@ -84,7 +85,7 @@ def map_body(
 
 async def receive_webhook(
     publisher: EventPublisher, deliveries: Deliveries, source: WebhookSource, body: ReceivedBody,
-    headers: SignedHeaders, *, max_bytes: int, now: datetime, timeout: float, skew: timedelta = DEFAULT_SKEW,
+    headers: SignedHeaders, *, max_bytes: int, now: datetime, timeout: float, skew: timedelta = CLOCK_SKEW,
 ) -> Answered | Refused:
     """Raises PublishFailed if Kafka is away (the sender should retry: nothing was refused)."""
     name = source.name

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from lead_events import Outcome, Stage
+from lead_events import CLOCK_SKEW, Outcome, Stage, is_ahead
 
 from .policy import HandoffPolicy
 
@@ -86,9 +86,6 @@ def is_sales_response(stage: Stage) -> bool:
     return stage != Stage.SALES_READY
 
 
-CLOCK_SKEW = timedelta(minutes=5)  # how far a CRM's clock may run ahead of ours
-
-
 def out_of_time(
     at: datetime, *, now: datetime, handed_at: datetime, episode: int, latest_episode: int, named: bool,
     skew: timedelta = CLOCK_SKEW,
@@ -99,7 +96,7 @@ def out_of_time(
     only if it was given after that episode was handed off (a redelivered answer to an earlier
     episode otherwise recycles the current one). An answer from the future has not been given.
     """
-    if at > now + skew:
+    if is_ahead(at, now, skew):
         return f"at {at.isoformat()} is in the future (now {now.isoformat(timespec='seconds')}); send when sales decided"
     if episode < latest_episode:
         return (f"it answers episode {episode}, and the lead has been handed to sales again since (episode"

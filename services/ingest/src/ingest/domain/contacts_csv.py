@@ -31,6 +31,14 @@ def column_key(header: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", header.strip().lower()).strip("_")
 
 
+def email_of(row: dict[str, str]) -> str | None:
+    """The row's email as ingest normalises it (trimmed, lower-cased), to tell one contact from two."""
+    for header, value in row.items():
+        if header is not None and COLUMNS.get(column_key(header)) == "email" and isinstance(value, str) and value.strip():
+            return value.strip().lower()
+    return None
+
+
 def row_id(row: dict[str, str]) -> str:
     """Same row, same id: importing a file twice counts each contact once."""
     canonical = json.dumps({k: (v or "").strip() for k, v in row.items()}, sort_keys=True, ensure_ascii=False)

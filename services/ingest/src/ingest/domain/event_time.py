@@ -5,18 +5,16 @@ refused, naming the field, and kept like every refusal."""
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from lead_events import TouchpointIn
+from lead_events import CLOCK_SKEW, TouchpointIn, is_ahead
 
-from .model import Refusal
+from .model import BATCH_NOTE, Refusal
 
-DEFAULT_SKEW = timedelta(minutes=5)
 MAX_NAMED = 20
 
 
-def ahead_of_time(touchpoints: Sequence[TouchpointIn], now: datetime, skew: timedelta = DEFAULT_SKEW) -> Refusal | None:
-    latest = now + skew
+def ahead_of_time(touchpoints: Sequence[TouchpointIn], now: datetime, skew: timedelta = CLOCK_SKEW) -> Refusal | None:
     batch = len(touchpoints) > 1
-    late = [(i, tp) for i, tp in enumerate(touchpoints) if tp.occurred_at > latest]
+    late = [(i, tp) for i, tp in enumerate(touchpoints) if is_ahead(tp.occurred_at, now, skew)]
     if not late:
         return None
     errors = [
@@ -26,6 +24,5 @@ def ahead_of_time(touchpoints: Sequence[TouchpointIn], now: datetime, skew: time
         for i, tp in late[:MAX_NAMED]
     ]
     where = f" (touchpoints at index {', '.join(str(i) for i, _ in late[:MAX_NAMED])})" if batch else ""
-    reason = (f"occurred_at is in the future{where}: a touchpoint is sent after it happened."
-              + (" A batch is all-or-nothing: nothing from it was accepted; fix it and send it again." if batch else ""))
+    reason = f"occurred_at is in the future{where}: a touchpoint is sent after it happened." + (BATCH_NOTE if batch else "")
     return Refusal(422, "Invalid touchpoint", reason, errors)

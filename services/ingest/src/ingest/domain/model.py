@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+BATCH_NOTE = " A batch is all-or-nothing: nothing from it was accepted; fix it and send it again."
+
 
 @dataclass(frozen=True)
 class ReceivedBody:

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 from lead_events import (
     Contact,
+    RecordedContact,
     TouchpointData,
     TouchpointIn,
     TouchpointRecorded,
@@ -24,14 +25,16 @@ def lead_id_of(contact: Contact) -> str:
     raise ValueError("contact has neither email nor anonymous_id")  # TouchpointIn refuses this
 
 
-def normalised_contact(contact: Contact) -> Contact:
-    """TouchpointIn already lower-cases email and domain; trim the visitor id too."""
+def normalised_contact(contact: Contact) -> RecordedContact:
+    """TouchpointIn already lower-cases email and domain; trim the visitor id too. Built as the
+    recorded kind directly: the contact was validated a moment ago, once is enough."""
     updates: dict = {}
     if contact.email:
         updates["email"] = normalise_email(contact.email)
     if contact.anonymous_id:
         updates["anonymous_id"] = contact.anonymous_id.strip()
-    return contact.model_copy(update=updates)
+    fields = {name: getattr(contact, name) for name in RecordedContact.model_fields} | updates
+    return RecordedContact.model_construct(contact.model_fields_set | set(updates), **fields)
 
 
 def touchpoint_data(touchpoint: TouchpointIn) -> TouchpointData:

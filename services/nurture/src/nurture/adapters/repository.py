@@ -108,10 +108,7 @@ class SqlNurtureLeads:
         return set((await self._session.execute(stmt, rows)).scalars())
 
     async def mark_answered(self, step_id: str, at: datetime) -> None:
-        stmt = update(nurture_steps).where(
-            nurture_steps.c.step_id == step_id, nurture_steps.c.answered_at.is_(None)
-        )
-        await self._session.execute(stmt.values(answered_at=at))
+        await self.mark_answered_many([(step_id, at)])
 
     async def mark_answered_many(self, answers: Sequence[tuple[str, datetime]]) -> None:
         """(step_id, answered at) of a batch, in one executemany; an answered step keeps its first answer."""
@@ -144,10 +141,7 @@ class SqlNurtureLeads:
         return found
 
     async def add_consumed(self, lead_id: str, content_id: str, at: datetime, event_id: str) -> None:
-        stmt = insert(nurture_consumed).values(
-            lead_id=lead_id, content_id=content_id, consumed_at=at, event_id=event_id
-        )
-        await self._session.execute(stmt.on_conflict_do_nothing())
+        await self.add_consumed_many([(lead_id, content_id, at, event_id)])
 
     async def add_consumed_many(self, rows: Sequence[tuple[str, str, datetime, str]]) -> None:
         """(lead_id, content_id, at, event_id) of a batch; the first take-up of an item stays."""
@@ -182,15 +176,6 @@ class SqlNurtureLeads:
             ))
         return found
 
-    async def start_journey(self, lead_id: str, run: JourneyRun, cause_event_id: str) -> bool:
-        """False if the lead already was on this journey for this topic (it runs once)."""
-        stmt = insert(nurture_journeys).values(
-            lead_id=lead_id, journey_id=run.journey_id, topic=run.topic, started_at=run.started_at,
-            trigger_content=run.trigger_content, cause_event_id=cause_event_id, correlation_id=run.correlation_id,
-        )
-        result = await self._session.execute(stmt.on_conflict_do_nothing().returning(nurture_journeys.c.lead_id))
-        return result.first() is not None
-
     async def start_journeys(self, runs: Sequence[tuple[str, JourneyRun, str]]) -> None:
         """(lead_id, run, cause event id) of a batch; a journey the lead is already on is left alone."""
         if runs:
@@ -199,9 +184,6 @@ class SqlNurtureLeads:
                      trigger_content=run.trigger_content, cause_event_id=cause, correlation_id=run.correlation_id)
                 for lead_id, run, cause in runs
             ])
-
-    async def end_journeys(self, lead_id: str, at: datetime) -> None:
-        await self.end_journeys_of([lead_id], at)
 
     async def end_journeys_of(self, lead_ids: Sequence[str], at: datetime) -> None:
         if lead_ids:

@@ -18,9 +18,6 @@ class SqlReadModel:
         values = dict(vars(row))
         await self.session.execute(pg_insert(stage_events).values(event_id=event_id, **values).on_conflict_do_nothing())
 
-    async def add_touch(self, event_id: str, row: Touch) -> None:
-        await self.session.execute(pg_insert(touches).values(event_id=event_id, **vars(row)).on_conflict_do_nothing())
-
     async def add_touches(self, rows: list[tuple[str, Touch]]) -> None:
         """(event_id, touch) of a batch in one statement."""
         if rows:

@@ -75,20 +75,7 @@ class SqlLeadScores:
         return [_state(r) for r in (await self.session.execute(query)).all()]
 
     async def save(self, lead: LeadState) -> None:
-        values = {
-            "email": lead.profile.email,
-            "profile": asdict(lead.profile),
-            "consent": lead.consent,
-            "stage": lead.stage,
-            "persona": lead.persona,
-            "episode": lead.episode,
-            "engagement_since": lead.engagement_since,
-            "agreement_version": lead.agreement_version,
-            "review_at": lead.review_at,
-            "updated_at": func.now(),
-        }
-        stmt = pg_insert(leads).values(lead_id=lead.lead_id, **values)
-        await self.session.execute(stmt.on_conflict_do_update(index_elements=[leads.c.lead_id], set_=values))
+        await self.save_many([lead])
 
     # --- a batch at a time: one statement per table, whatever the batch's size -------------------
 
@@ -155,19 +142,6 @@ class SqlLeadScores:
         if events:
             await self.session.execute(pg_insert(stage_changes).on_conflict_do_nothing(), [_stage_row(e) for e in events])
 
-    async def add_touchpoint(self, event: TouchpointRecorded, lead_id: str) -> bool:
-        """False if this touchpoint was stored before (a replay). `lead_id`: whose it is (a known
-        visitor's touchpoint is the lead's)."""
-        stmt = pg_insert(touchpoints).values(
-            event_id=event.event_id,
-            lead_id=lead_id,
-            type=event.data.type.value,
-            occurred_at=event.occurred_at,
-            data=event.data.model_dump(mode="json"),
-        )
-        result = await self.session.execute(stmt.on_conflict_do_nothing().returning(touchpoints.c.event_id))
-        return result.first() is not None
-
     async def forget_visitors(self, visitor_ids: list[str]) -> None:
         if visitor_ids:
             await self.session.execute(delete(touchpoints).where(touchpoints.c.lead_id.in_(visitor_ids)))
@@ -183,40 +157,15 @@ class SqlLeadScores:
         return sorted(rows, key=lambda r: r.occurred_at)
 
     async def ledger(self, lead_id: str) -> list[ScoreLine]:
-        rows = (
-            await self.session.execute(
-                select(score_changes).where(score_changes.c.lead_id == lead_id).order_by(score_changes.c.id)
-            )
-        ).all()
-        return [ScoreLine(r.rule, r.points, r.touchpoint_id, r.detail, r.occurred_at, r.strong) for r in rows]
-
-    async def add_changes(self, lead_id: str, lines: list[ScoreLine], version: str) -> None:
-        if not lines:
-            return
-        await self.session.execute(
-            insert(score_changes),
-            [
-                {
-                    "lead_id": lead_id,
-                    "touchpoint_id": l.touchpoint_id,
-                    "rule": l.rule,
-                    "points": l.points,
-                    "detail": l.detail,
-                    "agreement_version": version,
-                    "occurred_at": l.occurred_at,
-                    "strong": l.strong,
-                }
-                for l in lines
-            ],
-        )
+        return (await self.ledgers([lead_id]))[lead_id]
 
     async def replace_ledger(self, lead_id: str, lines: list[ScoreLine], version: str) -> None:
         """A switch of agreement rebuilds the ledger: every entry then names the new version."""
         await self.session.execute(delete(score_changes).where(score_changes.c.lead_id == lead_id))
-        await self.add_changes(lead_id, lines, version)
+        await self.add_changes_many([(lead_id, line, version) for line in lines])
 
     async def add_stage_change(self, event: LeadStageChanged) -> None:
-        await self.session.execute(pg_insert(stage_changes).values(**_stage_row(event)).on_conflict_do_nothing())
+        await self.add_stage_changes([event])
 
     async def stage_history(self, lead_id: str) -> list[dict]:
         rows = (
