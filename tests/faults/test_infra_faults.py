@@ -60,7 +60,10 @@ async def test_touchpoints_survive_kafka_and_postgres_restarts(side_stack, capsy
                 if pending is not None:
                     done.append(await pending)
                 pending = asyncio.create_task(restart(side, restarts[i]))
-            await post_until_accepted(client, batch, deadline_s=120)
+            try:
+                await post_until_accepted(client, batch, deadline_s=120)
+            except AssertionError as exc:  # say what ingest saw, so a failure in CI can be read
+                raise AssertionError(f"{exc}; faults so far: {done}\n{stack.services['ingest'].tail()}") from exc
             await asyncio.sleep(0.1)
     if pending is not None:
         done.append(await pending)

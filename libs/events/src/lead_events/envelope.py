@@ -7,10 +7,20 @@ from typing import Annotated, Any, ClassVar, Self
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 
+def in_utc_range(v: datetime) -> datetime:
+    """A time that lies outside the years 1 to 9999 in UTC (0001-01-01T00:00+14:00) cannot be
+    compared or stored: refused like any invalid value."""
+    try:
+        v.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("the time lies outside the years 1 to 9999 in UTC") from None
+    return v
+
+
 def _utc_if_naive(v: datetime) -> datetime:
     """A producer that leaves out the zone (another team's CRM writing crm.feedback) means UTC,
     so every timestamp compares with every other."""
-    return v if v.tzinfo is not None else v.replace(tzinfo=UTC)
+    return in_utc_range(v) if v.tzinfo is not None else v.replace(tzinfo=UTC)
 
 
 # Every timestamp in an event: one without a zone is read as UTC.

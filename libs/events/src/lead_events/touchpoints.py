@@ -6,7 +6,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
-from .envelope import Envelope, Payload, Timestamp
+from .envelope import Envelope, Payload, Timestamp, in_utc_range
 
 
 class TouchpointType(StrEnum):
@@ -103,7 +103,7 @@ class TouchpointIn(BaseModel):
     def _needs_zone(cls, v: datetime) -> datetime:
         if v.tzinfo is None:
             raise ValueError("occurred_at needs a time zone, e.g. 2026-11-22T10:15:00Z")
-        return v
+        return in_utc_range(v)
 
     @field_validator("contact")
     @classmethod

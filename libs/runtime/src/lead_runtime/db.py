@@ -9,7 +9,8 @@ from .settings import DatabaseSettings
 
 def make_engine(settings: DatabaseSettings) -> AsyncEngine:
     return create_async_engine(
-        settings.url.get_secret_value(), pool_size=settings.pool_size, pool_pre_ping=True
+        settings.url.get_secret_value(), pool_size=settings.pool_size, pool_pre_ping=True,
+        pool_timeout=settings.pool_timeout_seconds, connect_args={"timeout": settings.connect_timeout_seconds},
     )
 
 

@@ -22,6 +22,10 @@ class KafkaSettings(BaseSettings):
 class DatabaseSettings(BaseModel):
     url: SecretStr = Field(description="postgresql+asyncpg://user:password@host:port/db")
     pool_size: int = 10
+    # Bounded waits: a database that does not answer fails a connect or a checkout in seconds
+    # (an error the caller handles), never a wait that someone else has to cancel.
+    connect_timeout_seconds: float = Field(5.0, gt=0)
+    pool_timeout_seconds: float = Field(10.0, gt=0)
 
 
 class HttpSettings(BaseModel):
