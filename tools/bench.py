@@ -297,7 +297,7 @@ async def phase_throughput(args, res: Resources, observer: ScoreObserver, rng: r
         "latency_burst_202_to_seen": percentiles([observer.seen[i].seen_at - a for i, a in accepted.items()
                                                   if i in observer.seen]),
         "scoring_applied": int(applied),
-        "scoring_batch_size_max": 200,  # ServiceSettings.consumer_batch_size (default, not overridden)
+        "scoring_batch_size_max": 1000,  # ServiceSettings.consumer_batch_size (default, not overridden)
         "scoring_mean_batch_ms": round(1000 * (after["batch_seconds"] - before["batch_seconds"]) / observations, 1)
         if observations else None,
         "cpu": cpu_use,

@@ -32,23 +32,24 @@ def _records(partition: int, n: int):
                 for i in range(n)]
 
 
-async def _groups_of(one_transaction: bool) -> list[list]:
-    loop = ConsumerLoop(Subscription("svc", {}, ["touchpoints"], one_transaction=one_transaction), None,
-                        KafkaSettings(bootstrap_servers="x:1"))
+async def test_a_batch_is_one_transaction_keeping_each_partitions_order():
+    loop = ConsumerLoop(Subscription("svc", {}, ["touchpoints"]), None, KafkaSettings(bootstrap_servers="x:1"))
     seen: list[list] = []
 
-    async def group(per_topic) -> None:
-        seen.append([(r.partition, r.offset) for records in per_topic for r in records])
+    async def run_group(sessions, records, *args):
+        seen.append([(r.partition, r.offset) for r in records])
+        return []
 
     async def commit() -> None:
         pass
 
-    loop._process_group, loop._commit_pending = group, commit
-    await loop._process_batch(dict([_records(0, 3), _records(1, 2)]))
-    return seen
-
-
-async def test_groups_are_one_transaction_per_partition_unless_the_service_asks_for_one():
-    assert sorted(await _groups_of(False)) == [[(0, 0), (0, 1), (0, 2)], [(1, 0), (1, 1)]]
-    [only] = await _groups_of(True)
-    assert sorted(only) == [(0, 0), (0, 1), (0, 2), (1, 0), (1, 1)]
+    import lead_runtime.consumer as consumer
+    original, consumer.run_group = consumer.run_group, run_group
+    try:
+        loop._commit_pending = commit
+        await loop._process_batch(dict([_records(0, 3), _records(1, 2)]))
+    finally:
+        consumer.run_group = original
+    [only] = seen
+    assert only == [(0, 0), (1, 0), (0, 1), (1, 1), (0, 2)]  # by timestamp, each partition in its order
+    assert loop._pending == {("touchpoints", 0): 3, ("touchpoints", 1): 2}

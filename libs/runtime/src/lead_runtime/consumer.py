@@ -1,7 +1,7 @@
 """The consume-process-commit loop, written once.
 
-Per batch: one database transaction per partition number (concurrently), run by
-`lead_runtime.group`: de-duplication by `event_id` in `processed_events`, what a handler
+Per batch: one database transaction, run by `lead_runtime.group` (every statement serves the
+whole batch, so a larger batch under load costs fewer round trips per message): de-duplication by `event_id` in `processed_events`, what a handler
 publishes goes to the outbox in the same transaction, a message that cannot be decoded or whose
 handler fails goes to `<topic>.dlq` (through the outbox, so it is as durable as the rest).
 Offsets are committed only after the database commit. Infrastructure failures (database or
@@ -13,7 +13,6 @@ import contextlib
 import heapq
 import logging
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -40,10 +39,6 @@ class Subscription:
     group_id: str
     handlers: dict[str, Handler]
     topics: list[str] = field(default_factory=list)
-    # One transaction for the whole batch instead of one per partition number: for a service whose
-    # handlers take a lock shared by all leads (handoff's routing), so its partition groups do not
-    # queue behind each other's transactions.
-    one_transaction: bool = False
 
 
 class ConsumerLoop:
@@ -52,8 +47,8 @@ class ConsumerLoop:
         subscription: Subscription,
         sessions: async_sessionmaker[AsyncSession],
         kafka: KafkaSettings,
-        on_commit: Callable[[], None] = lambda: None,
-        batch_size: int = 200,
+        on_commit: Callable[[list[Outcome]], None] = lambda outcomes: None,
+        batch_size: int = 1000,
     ) -> None:
         self._sub = subscription
         self._sessions = sessions
@@ -144,27 +139,18 @@ class ConsumerLoop:
             delay = min(delay * 2, 10)
 
     async def _process_batch(self, batch: dict[TopicPartition, list[ConsumerRecord]]) -> None:
-        """Records are grouped by partition number across topics: the same key lands on the same
-        number in every topic (same partitioner, same partition count), so one lead's events stay
-        in one group, in order, while groups run concurrently, each in one transaction."""
+        """The batch in one transaction. heapq.merge keeps each partition's own order (one lead's
+        events stay in order: the same key lands on the same partition number in every topic) and
+        interleaves partitions and topics by timestamp."""
         started = time.perf_counter()
-        groups: dict[int, list[list[ConsumerRecord]]] = defaultdict(list)
-        for tp, records in batch.items():
-            groups[0 if self._sub.one_transaction else tp.partition].append(records)
-        results = await asyncio.gather(*(self._process_group(g) for g in groups.values()), return_exceptions=True)
-        if failed := next((r for r in results if isinstance(r, BaseException)), None):
-            raise failed  # the whole batch again; what did commit is skipped as a duplicate
-        self._on_commit()
-        self._pending.update({tp: records[-1].offset + 1 for tp, records in batch.items()})
-        await self._commit_pending()
-        metrics.PROCESSING_SECONDS.labels(self._sub.group_id).observe(time.perf_counter() - started)
-
-    async def _process_group(self, per_topic: list[list[ConsumerRecord]]) -> None:
-        # heapq.merge keeps each partition's own order and interleaves topics by timestamp
-        records = list(heapq.merge(*per_topic, key=lambda r: r.timestamp))
+        records = list(heapq.merge(*batch.values(), key=lambda r: r.timestamp))
         outcomes = await run_group(self._sessions, records, self._sub.group_id, self._sub.handlers, self._unprefix)
         for outcome in outcomes:
             _report(self._sub.group_id, outcome)
+        self._on_commit(outcomes)
+        self._pending.update({tp: records[-1].offset + 1 for tp, records in batch.items()})
+        await self._commit_pending()
+        metrics.PROCESSING_SECONDS.labels(self._sub.group_id).observe(time.perf_counter() - started)
 
 
 class _Rebalances(ConsumerRebalanceListener):

@@ -1,4 +1,4 @@
-"""One partition group of a batch, inside its transaction: de-duplicate by event_id, shut out
+"""One consumed batch (a group of records), inside its transaction: de-duplicate by event_id, shut out
 what an erasure forbids, run the handlers, write what they publish to the outbox, dead-letter
 what cannot be handled.
 

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from . import metrics, text_guard
 from .consumer import ConsumerLoop, Subscription
+from .group import Outcome
 from .db import make_engine, make_sessionmaker
 from .kafka import KafkaEventPublisher, make_producer
 from .lag_monitor import LagMonitor
@@ -42,7 +43,8 @@ class ServiceParts:
     subscriptions: list[Subscription] = field(default_factory=list)
     workers: list[Worker] = field(default_factory=list)
     state: dict[str, Any] = field(default_factory=dict)
-    on_commit: list[Callable[[], None]] = field(default_factory=list)  # called after each consumer commit
+    # called after each consumer commit with what the batch did, to wake the workers it concerns
+    on_commit: list[Callable[[list[Outcome]], None]] = field(default_factory=list)
 
 
 @dataclass
@@ -130,12 +132,13 @@ async def start_runtime(
     return rt
 
 
-def _after_commit(rt: Runtime) -> Callable[[], None]:
+def _after_commit(rt: Runtime) -> Callable[[list[Outcome]], None]:
     """The outbox relay publishes what the batch wrote; the service's workers look for new work."""
-    def wake() -> None:
-        rt.relay.wake()
+    def wake(outcomes: list[Outcome]) -> None:
+        if any(o.rows for o in outcomes):
+            rt.relay.wake()
         for wake_worker in rt.parts.on_commit:
-            wake_worker()
+            wake_worker(outcomes)
     return wake
 
 

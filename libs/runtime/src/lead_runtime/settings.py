@@ -46,7 +46,7 @@ class ServiceSettings(BaseSettings):
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     http: HttpSettings
     config_dir: Path = Field(default_factory=default_config_dir)
-    consumer_batch_size: int = 200
+    consumer_batch_size: int = Field(1000, ge=1)  # records per poll, applied in one transaction
     # how often consumer lag is sampled for /metrics, and how long a consumer may sit on waiting
     # messages without committing before it counts as stalled (not ready)
     lag_interval_seconds: float = Field(15.0, gt=0)

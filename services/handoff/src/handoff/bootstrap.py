@@ -7,6 +7,7 @@ import httpx
 from fastapi import FastAPI
 from lead_events import topics
 from lead_runtime.consumer import Subscription
+from lead_runtime.group import Outcome
 from lead_runtime.service import Runtime, ServiceParts, create_app
 
 from .adapters.crm_client import HttpCrmClient
@@ -37,7 +38,6 @@ def build(
     subscription = Subscription(
         group_id="handoff",
         topics=[topics.LEAD_LIFECYCLE, topics.CRM_FEEDBACK, topics.PRIVACY_ERASURES],
-        one_transaction=True,  # routing locks the shared round robin: one lock holder per batch, not six queued
         handlers={
             "lead.stage_changed": partial(
                 on_lead_stage_changed, policy=policy, clock=clock, push=push, rules=rules
@@ -72,13 +72,19 @@ def build(
             await pusher.run(stopping)
 
         workers.append(crm_push)
-        on_commit.append(pusher.wake)
+        on_commit.append(partial(_wake_on_handoffs, pusher))
     return ServiceParts(
         subscriptions=[subscription],
         workers=workers,
         on_commit=on_commit,
         state={"policy": policy, "clock": clock, "rules": rules},
     )
+
+
+def _wake_on_handoffs(pusher: CrmPush, outcomes: list[Outcome]) -> None:
+    """A batch that handed leads off: push them now rather than at the next poll."""
+    if any(row.topic == topics.HANDOFF_LEADS for o in outcomes for row in o.rows):
+        pusher.wake()
 
 
 def make_app(settings: Settings, **overrides: object) -> FastAPI:
