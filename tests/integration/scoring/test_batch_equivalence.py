@@ -10,7 +10,10 @@ from lead_events import TouchpointIn, encode
 from lead_runtime.config import load_model
 from lead_runtime.db import make_engine, make_sessionmaker
 from scoring.adapters.tables import leads, score_changes, stage_changes
+from scoring.domain.behaviour_state import BehaviourState
+from scoring.domain.model import ScoreLine
 from scoring.domain.policy import ScoringPolicy
+from scoring.domain.rules.decay import engagement_at
 from scoring.handlers import ScoringHandlers
 from sqlalchemy import select
 
@@ -47,14 +50,25 @@ async def _run(fresh_database, events, batch_size: int) -> tuple[list, dict]:
                     emitted += [(topic, encode(e.model_copy(update={"occurred_at": NOW, "recorded_at": NOW})))
                                 for topic, e in out]
         async with sessions() as session:
-            lead_rows = {r.lead_id: (r.profile, r.consent, r.stage, r.persona, r.episode, r.review_at)
-                         for r in (await session.execute(select(leads))).all()}
-            ledger = sorted((r.lead_id, r.touchpoint_id, r.rule, r.points, r.detail, r.strong)
-                            for r in (await session.execute(select(score_changes))).all())
+            rows = (await session.execute(select(leads))).all()
+            lead_rows = {r.lead_id: (r.profile, r.consent, r.stage, r.persona, r.episode, r.review_at) for r in rows}
+            running = {r.lead_id: (BehaviourState.from_json(r.behaviour), r.engagement_since) for r in rows}
+            lines = (await session.execute(select(score_changes).order_by(score_changes.c.id))).all()
+            ledger = sorted((r.lead_id, r.touchpoint_id, r.rule, r.points, r.detail, r.strong) for r in lines)
+            by_lead: dict[str, list[ScoreLine]] = {}
+            for r in lines:
+                by_lead.setdefault(r.lead_id, []).append(ScoreLine(r.rule, r.points, r.touchpoint_id, r.detail,
+                                                                   r.occurred_at, r.strong))
             stages = sorted((r.event_id, r.lead_id, r.from_stage, r.to_stage, r.reason)
                             for r in (await session.execute(select(stage_changes))).all())
     finally:
         await engine.dispose()
+    # the oracle: the whole ledger summed again, as scoring did before it kept running state
+    for lead_id, (state, since) in running.items():
+        whole = by_lead.get(lead_id, [])
+        expected = engagement_at(whole, NOW, state.half_life_days, since)
+        assert abs(state.engagement(NOW) - expected) < 1e-6, lead_id
+        assert {l.touchpoint_id for l in state.latest} <= {l.touchpoint_id for l in whole}
     return emitted, {"leads": lead_rows, "ledger": ledger, "stages": stages}
 
 

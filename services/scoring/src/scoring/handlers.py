@@ -4,7 +4,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from lead_events import (
     ConsentRecord, Evidence, LeadScored, LeadSnapshot, LeadStageChanged, ScoreData, Stage,
@@ -20,13 +20,14 @@ from .adapters.agreements import SqlAgreements
 from .adapters.repository import SqlLeadScores
 from .adapters.tables import visitor_links
 from .adapters.translate import activity_from, profile_from
+from .domain.behaviour_state import STRONGEST, BehaviourState
 from .domain.consent import consent_after
 from .domain.lead import LeadState
 from .domain.model import LeadProfile, ScoreLine, StageDecision
 from .domain.policy import ScoringPolicy
 from .domain.replay import Recorded, replay, stage_under
 from .domain.rules import behaviour_lines, decide_stage, falls_below_at, wants_sales_contact
-from .domain.score import Score, score_lead
+from .domain.score import Score, score_running
 
 Clock = Callable[[], datetime]
 SERVICE = "scoring"
@@ -69,7 +70,7 @@ class _Batch:
     """A batch's state in memory: loaded once, written once."""
 
     leads: dict[str, LeadState]
-    ledgers: dict[str, list[ScoreLine]]
+    ledgers: dict[str, list[ScoreLine]]  # per lead, what its caps' windows can see: stored and added
     changes: list[tuple[str, ScoreLine, str]] = field(default_factory=list)  # (lead_id, line, version)
     stage_changes: list[LeadStageChanged] = field(default_factory=list)
 
@@ -79,7 +80,22 @@ class _Batch:
 
 
 def _evidence(lines: tuple[ScoreLine, ...] | list[ScoreLine]) -> list[Evidence]:
-    return [Evidence(rule=l.rule, points=l.points, touchpoint_id=l.touchpoint_id, detail=l.detail) for l in lines]
+    # our own lines, valid by construction: built without validation (every touchpoint's event has them)
+    return [Evidence.model_construct(rule=l.rule, points=l.points, touchpoint_id=l.touchpoint_id, detail=l.detail)
+            for l in lines]
+
+
+def _strongest(score: Score) -> list[ScoreLine]:
+    return sorted((l for l in score.behaviour if l.points > 0), key=lambda l: -l.points)[:STRONGEST]
+
+
+def _explanation(score: Score, touchpoint_id: str) -> tuple[ScoreLine, ...]:
+    """What a score event explains itself with, bounded whatever the lead's history: the fit and
+    BANT lines, the strongest behaviour (decayed to now), and this touchpoint's own lines. Every
+    line of the ledger is read through GET /v1/leads/{lead_id}."""
+    strongest = _strongest(score)
+    own = [l for l in score.behaviour if l.touchpoint_id == touchpoint_id and l not in strongest]
+    return (*score.fit.lines, *score.bant, *strongest, *own)
 
 
 class ScoringHandlers:
@@ -127,7 +143,10 @@ class ScoringHandlers:
         owners = [await identify(session, visitor_links, e) for e in events]  # a query only for visitors
         stored = await repo.add_touchpoints([(e, owner or e.lead_id) for e, owner in zip(events, owners)])
         lead_ids = sorted({owner for e, owner in zip(events, owners) if owner and e.event_id in stored})
-        batch = _Batch(await repo.get_many(lead_ids, for_update=True), await repo.ledgers(lead_ids))
+        leads = await repo.get_many(lead_ids, for_update=True)
+        await self._fresh_behaviour(repo, list(leads.values()))
+        times = [e.occurred_at for e in events if e.event_id in stored]
+        batch = _Batch(leads, await self._cap_windows(repo, lead_ids, min(times)) if times else {})
         out = []
         for event, owner in zip(events, owners):
             # a replayed touchpoint changes nothing; an unknown visitor's waits, stored, for its person
@@ -141,19 +160,23 @@ class ScoringHandlers:
     async def _apply(self, repo: SqlLeadScores, batch: "_Batch", event: TouchpointRecorded, lead_id: str) -> list:
         lead = batch.leads.get(lead_id)
         if lead is None:
-            lead = LeadState(lead_id, LeadProfile(), Stage.PROSPECT.value, self.policy.version, is_new=True)
+            lead = LeadState(lead_id, LeadProfile(), Stage.PROSPECT.value, self.policy.version, is_new=True,
+                             behaviour=BehaviourState(self.policy.behaviour.half_life_days))
             batch.leads[lead_id] = lead
         if event.data.contact.email:  # a known visitor's anonymous touchpoint adds behaviour only
             lead.profile = lead.profile.merged(profile_from(event.data, self.policy))
             lead.consent = consent_record(lead.consent, event)
         activity = activity_from(event.event_id, event.data, event.occurred_at)
-        earlier = batch.ledgers.setdefault(lead_id, [])
+        batch.ledgers.setdefault(lead_id, [])
+        adopted = []
         if event.data.contact.anonymous_id:
-            batch.add(lead_id, await self._adopt_visitor(repo, lead, event.data.contact.anonymous_id, earlier),
-                      self.policy.version)
-        new_lines = behaviour_lines(activity, earlier, self.policy)
-        score = score_lead(lead.profile, earlier + new_lines, self.clock(), self.policy, lead.engagement_since)
+            adopted = await self._adopt_visitor(repo, batch, lead, event.data.contact.anonymous_id)
+            batch.add(lead_id, adopted, self.policy.version)
+        new_lines = behaviour_lines(activity, batch.ledgers[lead_id], self.policy)
         batch.add(lead_id, new_lines, self.policy.version)
+        now = self.clock()
+        lead.behaviour = lead.behaviour.with_lines(adopted + new_lines, now)
+        score = score_running(lead.profile, lead.behaviour, now, self.policy)
         lead.persona = score.fit.persona
         out: list = []
         decision = decide_stage(
@@ -178,10 +201,40 @@ class ScoringHandlers:
         out.append((topics.LEAD_SCORES, self._scored_event(event, lead, score)))
         return out
 
-    async def _adopt_visitor(self, repo: SqlLeadScores, lead: LeadState, anonymous_id: str, earlier: list) -> list:
+    def _capped_rules(self) -> tuple[list[str], timedelta]:
+        caps = self.policy.behaviour.caps
+        return [f"behaviour.{t}" for t in caps], timedelta(days=max((c.days for c in caps.values()), default=0))
+
+    async def _cap_windows(self, repo: SqlLeadScores, lead_ids: list[str], earliest: datetime) -> dict[str, list]:
+        """What the caps' windows of touchpoints from `earliest` on can see, not the whole ledger."""
+        rules, longest = self._capped_rules()
+        return await repo.lines_since(lead_ids, rules, earliest - longest)
+
+    async def _fresh_behaviour(self, repo: SqlLeadScores, leads: list[LeadState]) -> None:
+        """A lead stored before the running state, recycled since, or under another half-life is
+        rebuilt from its ledger once (one statement for all of them); the others cost nothing."""
+        half_life = self.policy.behaviour.half_life_days
+        stale = [l for l in leads if l.behaviour is None or l.behaviour.half_life_days != half_life
+                 or l.behaviour.since != l.engagement_since]
+        if not stale:
+            return
+        now = self.clock()
+        ledgers = await repo.ledgers([l.lead_id for l in stale])
+        for lead in stale:
+            lead.behaviour = BehaviourState.of(ledgers[lead.lead_id], half_life, now, lead.engagement_since)
+
+    async def _adopt_visitor(self, repo: SqlLeadScores, batch: _Batch, lead: LeadState, anonymous_id: str) -> list:
         """The visitor's earlier touchpoints become the lead's and count for it, in time order."""
+        rows = await repo.adopt_touchpoints(lead_id_for_visitor(anonymous_id), lead.lead_id)
+        if not rows:
+            return []
+        if not lead.is_new:  # the caps' windows reach back to the oldest adopted touchpoint
+            window = await self._cap_windows(repo, [lead.lead_id], rows[0].occurred_at)
+            added = [line for lead_id, line, _ in batch.changes if lead_id == lead.lead_id]
+            batch.ledgers[lead.lead_id] = window[lead.lead_id] + added
+        earlier = batch.ledgers[lead.lead_id]
         adopted = []
-        for stored in await repo.adopt_touchpoints(lead_id_for_visitor(anonymous_id), lead.lead_id):
+        for stored in rows:
             data = TouchpointData.model_validate(stored.data)
             lead.profile = lead.profile.merged(profile_from(data, self.policy))
             lines = behaviour_lines(activity_from(stored.event_id, data, stored.occurred_at), earlier + adopted, self.policy)
@@ -210,8 +263,9 @@ class ScoringHandlers:
         lead = await repo.get(lead_id, for_update=True)
         if lead is None:
             return []
+        await self._fresh_behaviour(repo, [lead])
         now = self.clock()
-        score = score_lead(lead.profile, await repo.ledger(lead_id), now, self.policy, lead.engagement_since)
+        score = score_running(lead.profile, lead.behaviour, now, self.policy)
         decision = decide_stage(
             lead.stage, score.fit, score.engagement, lead.profile, False, self.policy, self._why(score)
         )
@@ -238,6 +292,8 @@ class ScoringHandlers:
         would_be, reason = stage_under(lead.stage, replayed, self.policy)
         await repo.replace_ledger(lead_id, list(replayed.ledger), self.policy.version)
         lead.profile = replayed.profile
+        lead.behaviour = BehaviourState.of(list(replayed.ledger), self.policy.behaviour.half_life_days, now,
+                                           lead.engagement_since)
         out = []
         if would_be != lead.stage:
             if would_be == Stage.SALES_READY.value:
@@ -265,8 +321,7 @@ class ScoringHandlers:
 
     def _why(self, score: Score) -> tuple[ScoreLine, ...]:
         """Evidence for a move: the behaviour that counted, strongest first, then the fit."""
-        behaviour = sorted((l for l in score.behaviour if l.points > 0), key=lambda l: -l.points)
-        return tuple(behaviour[:10]) + score.bant + score.fit.lines
+        return tuple(_strongest(score)) + score.bant + score.fit.lines
 
     def _stage_event(self, cause, lead, score, from_stage, to_stage, reason, evidence, event_id=None, at=None) -> tuple:
         change = LeadStageChanged.new(
@@ -290,7 +345,7 @@ class ScoringHandlers:
             data=ScoreData(
                 fit_score=score.fit.score, fit_grade=score.fit.grade, engagement_score=score.engagement,
                 total_score=round(score.total, 2), stage=lead.stage, persona=score.fit.persona,
-                agreement_version=self.policy.version, explanation=_evidence(score.fit.lines + score.bant + score.behaviour),
+                agreement_version=self.policy.version, explanation=_evidence(_explanation(score, cause.event_id)),
                 touchpoint_id=cause.event_id,
             ),
         )

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lead_events import LeadStageChanged, TouchpointRecorded
 
+from ..domain.behaviour_state import BehaviourState
 from ..domain.lead import LeadState
 from ..domain.model import LeadProfile, ScoreLine
 from lead_events import anonymise_touchpoint, redact
@@ -28,6 +29,7 @@ def _state(row) -> LeadState:
         engagement_since=row.engagement_since,
         consent=row.consent,
         review_at=row.review_at,
+        behaviour=BehaviourState.from_json(row.behaviour) if row.behaviour else None,
     )
 
 
@@ -100,6 +102,23 @@ class SqlLeadScores:
             out[r.lead_id].append(ScoreLine(r.rule, r.points, r.touchpoint_id, r.detail, r.occurred_at, r.strong))
         return out
 
+    async def lines_since(self, lead_ids: list[str], rules: list[str], start: datetime) -> dict[str, list[ScoreLine]]:
+        """The leads' ledger lines of these rules from `start` on, in ledger order: what a cap's
+        window can see (read through ix_score_changes_window, so not the whole history)."""
+        out: dict[str, list[ScoreLine]] = {lead_id: [] for lead_id in lead_ids}
+        if not lead_ids or not rules:
+            return out
+        c = score_changes.c
+        query = (
+            select(c.lead_id, c.rule, c.points, c.touchpoint_id, c.detail, c.occurred_at, c.strong)
+            .where(c.lead_id == any_(cast(lead_ids, ARRAY(String))), c.rule == any_(cast(rules, ARRAY(String))),
+                   c.occurred_at >= start)
+            .order_by(c.id)
+        )
+        for r in (await self.session.execute(query)).all():
+            out[r.lead_id].append(ScoreLine(r.rule, r.points, r.touchpoint_id, r.detail, r.occurred_at, r.strong))
+        return out
+
     async def add_touchpoints(self, owned: list[tuple[TouchpointRecorded, str]]) -> set[str]:
         """The event ids stored now; the others were stored before (a replay changes nothing)."""
         if not owned:
@@ -126,7 +145,7 @@ class SqlLeadScores:
             return
         stmt = pg_insert(leads)
         columns = ("email", "profile", "consent", "stage", "persona", "episode", "engagement_since",
-                   "agreement_version", "review_at")
+                   "agreement_version", "review_at", "behaviour")
         stmt = stmt.on_conflict_do_update(
             index_elements=[leads.c.lead_id],
             set_={**{c: getattr(stmt.excluded, c) for c in columns}, "updated_at": func.now()},
@@ -134,7 +153,8 @@ class SqlLeadScores:
         await self.session.execute(stmt, [
             {"lead_id": s.lead_id, "email": s.profile.email, "profile": asdict(s.profile), "consent": s.consent,
              "stage": s.stage, "persona": s.persona, "episode": s.episode, "engagement_since": s.engagement_since,
-             "agreement_version": s.agreement_version, "review_at": s.review_at}
+             "agreement_version": s.agreement_version, "review_at": s.review_at,
+             "behaviour": s.behaviour.to_json() if s.behaviour else None}
             for s in states
         ])
 

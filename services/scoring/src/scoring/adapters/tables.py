@@ -25,6 +25,7 @@ leads = Table(
     Column("engagement_since", DateTime(timezone=True)),
     Column("agreement_version", String, nullable=False),
     Column("review_at", DateTime(timezone=True)),
+    Column("behaviour", JSONB),  # scoring.domain.behaviour_state, rebuilt from the ledger when NULL
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index("ix_leads_review_at", "review_at", postgresql_where=text("review_at IS NOT NULL")),
@@ -53,6 +54,7 @@ score_changes = Table(
     Column("agreement_version", String, nullable=False),
     Column("occurred_at", DateTime(timezone=True), nullable=False),
     Column("strong", Boolean, nullable=False, server_default=false()),  # a late-stage buying signal
+    Index("ix_score_changes_window", "lead_id", "rule", "occurred_at"),  # a cap's window, read per batch
 )
 
 stage_changes = Table(

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .behaviour_state import BehaviourState
 from .model import LeadProfile
 
 
@@ -17,4 +18,5 @@ class LeadState:
     engagement_since: datetime | None = None
     consent: dict | None = None
     review_at: datetime | None = None  # when decay may drop the lead a stage; None: never
+    behaviour: BehaviourState | None = None  # None: rebuilt from the ledger when next needed
     is_new: bool = field(default=False, compare=False)

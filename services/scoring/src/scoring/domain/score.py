@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from .behaviour_state import BehaviourState
 from .model import FitAssessment, LeadProfile, ScoreLine
 from .policy import ScoringPolicy
 from .rules import assess_fit, bant_lines, decayed, missing_for_handoff, target_stage
@@ -36,6 +37,19 @@ def score_lead(
     )
     engagement = sum(decayed(l.points, l.occurred_at, now, half_life) for l in counted)
     return Score(assess_fit(profile, policy), round(engagement, 2), behaviour, tuple(bant_lines(profile, policy)))
+
+
+def score_running(profile: LeadProfile, behaviour: BehaviourState, now: datetime, policy: ScoringPolicy) -> Score:
+    """The score from the running state: the same engagement as `score_lead` over the whole
+    ledger, explained by the lines the state keeps (the strongest and the latest)."""
+    half_life = behaviour.half_life_days
+    lines = tuple(
+        ScoreLine(l.rule, round(decayed(l.points, l.occurred_at, now, half_life), 2), l.touchpoint_id, l.detail,
+                  l.occurred_at, l.strong)
+        for l in behaviour.explaining()
+    )
+    engagement = round(behaviour.engagement(now), 2)
+    return Score(assess_fit(profile, policy), engagement, lines, tuple(bant_lines(profile, policy)))
 
 
 def explain(stage: str, score: Score, profile: LeadProfile, policy: ScoringPolicy) -> dict:

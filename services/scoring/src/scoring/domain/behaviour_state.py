@@ -1,0 +1,121 @@
+"""A lead's behaviour as running state, so that applying a touchpoint costs the same whatever the
+lead's history (the ledger stays the truth for explanations and replays; this is rebuilt from it).
+
+Engagement is the sum of the counted ledger lines, each decayed to the moment of reading. Decay
+is one factor for every line, so the sum carried to another moment is the sum times that
+moment's factor: `value` is the sum as of `as_of`, and reading it at `now` costs one power. A
+line dated after the moment it was applied counts undecayed until then (as `score_lead` does),
+so it waits in `ahead` and joins the sum once time has caught up with it.
+
+The lines that explain the score are kept bounded: the strongest positive ones (by a weight
+that decay does not reorder) and the latest ones by time.
+"""
+
+import math
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from .model import ScoreLine
+from .rules.decay import decayed
+
+STRONGEST = 10  # a stage change's evidence shows the ten strongest behaviour lines
+LATEST = 25  # a handoff's activity timeline shows the 25 latest
+_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+_DAY = 86_400.0
+
+
+def _strength(line: ScoreLine, half_life_days: float) -> float:
+    """Orders positive lines as their decayed points do at any moment after both happened."""
+    return math.log2(line.points) + (line.occurred_at - _EPOCH).total_seconds() / _DAY / half_life_days
+
+
+@dataclass(frozen=True)
+class BehaviourState:
+    half_life_days: float
+    since: datetime | None = None  # lines before it do not count (a recycle reset engagement)
+    value: float = 0.0  # the counted lines no later than `as_of`, each decayed to `as_of`
+    as_of: datetime | None = None
+    ahead: tuple[ScoreLine, ...] = ()  # counted lines dated after `as_of`: undecayed until then
+    strongest: tuple[ScoreLine, ...] = ()
+    latest: tuple[ScoreLine, ...] = field(default=())
+
+    @classmethod
+    def of(cls, lines: list[ScoreLine], half_life_days: float, now: datetime, since: datetime | None = None) -> "BehaviourState":
+        """Rebuilt from ledger lines (a lead stored before this state existed, a recycle, a switch)."""
+        return cls(half_life_days, since).with_lines(lines, now)
+
+    def counts(self, line: ScoreLine) -> bool:
+        return line.occurred_at is not None and (self.since is None or line.occurred_at >= self.since)
+
+    def with_lines(self, lines: list[ScoreLine], now: datetime) -> "BehaviourState":
+        state = self._caught_up(now)
+        counted = [l for l in lines if state.counts(l)]
+        if not counted:
+            return state
+        value, ahead = state.value, list(state.ahead)
+        for line in counted:
+            if line.occurred_at > now:
+                ahead.append(line)
+            else:
+                value += decayed(line.points, line.occurred_at, now, self.half_life_days)
+        positive = [l for l in (*state.strongest, *counted) if l.points > 0]
+        strongest = sorted(positive, key=lambda l: -_strength(l, self.half_life_days))[:STRONGEST]
+        latest = sorted((*state.latest, *counted), key=lambda l: l.occurred_at)[-LATEST:]
+        return replace(state, value=value, as_of=now, ahead=tuple(ahead), strongest=tuple(strongest),
+                       latest=tuple(latest))
+
+    def _caught_up(self, now: datetime) -> "BehaviourState":
+        """The sum carried to `now`, with the lines whose time has come folded in."""
+        if self.as_of is None:
+            return replace(self, as_of=now)
+        value = self.value * 0.5 ** ((now - self.as_of).total_seconds() / _DAY / self.half_life_days)
+        due = [l for l in self.ahead if l.occurred_at <= now]
+        value += sum(decayed(l.points, l.occurred_at, now, self.half_life_days) for l in due)
+        return replace(self, value=value, as_of=now, ahead=tuple(l for l in self.ahead if l.occurred_at > now))
+
+    def engagement(self, now: datetime) -> float:
+        state = self._caught_up(now)
+        return state.value + sum(l.points for l in state.ahead)
+
+    def explaining(self) -> list[ScoreLine]:
+        """The strongest and the latest lines, once each, in ledger time order."""
+        seen, lines = set(), []
+        for line in sorted((*self.strongest, *self.latest), key=lambda l: l.occurred_at):
+            key = (line.rule, line.touchpoint_id, line.points)
+            if key not in seen:
+                seen.add(key)
+                lines.append(line)
+        return lines
+
+    # --- stored as JSON beside the lead ------------------------------------------------------------
+
+    def to_json(self) -> dict:
+        return {
+            "half_life_days": self.half_life_days, "since": _iso(self.since), "value": self.value,
+            "as_of": _iso(self.as_of), "ahead": [_line_json(l) for l in self.ahead],
+            "strongest": [_line_json(l) for l in self.strongest], "latest": [_line_json(l) for l in self.latest],
+        }
+
+    @classmethod
+    def from_json(cls, doc: dict) -> "BehaviourState":
+        return cls(
+            doc["half_life_days"], _time(doc["since"]), doc["value"], _time(doc["as_of"]),
+            tuple(_line(d) for d in doc["ahead"]), tuple(_line(d) for d in doc["strongest"]),
+            tuple(_line(d) for d in doc["latest"]),
+        )
+
+
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat() if at else None
+
+
+def _time(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _line_json(l: ScoreLine) -> list:
+    return [l.rule, l.points, l.touchpoint_id, l.detail, _iso(l.occurred_at), l.strong]
+
+
+def _line(d: list) -> ScoreLine:
+    return ScoreLine(d[0], d[1], d[2], d[3], _time(d[4]), d[5])
