@@ -37,6 +37,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tools.bench_data import a_contact, a_touchpoint, encoded_as_ingest_would, lead_id_of, mixed_touchpoints
 from tools.bench_raw import create_topic, run_raw
+from tools.bench_history import phase_history
 from tools.bench_shadow import phase_shadow
 from tools.bench_stack import ROOT, LOGS, CpuMeter, Resources, consumer_lag, infra_pids, start_services
 
@@ -501,6 +502,13 @@ def render(report: dict) -> str:
             f"{shadow['seconds']:>9} s   ({shadow['touchpoints_per_s']:,} touchpoints/s)")
         for change, count in (shadow["diff"] or {"no lead would change stage": 0}).items():
             row(f"  {change}", f"{count:>9,} leads")
+    if history := report.get("history"):
+        lines.append(f"5 a touchpoint against the lead's history: scoring's batch handler, {history['leads']} leads per"
+                     f" cohort, {history['rounds']} rounds")
+        for size, cohort in history["by_history"].items():
+            row(f"  {int(size):,} earlier touchpoints, CPU ms per touchpoint",
+                f"scoring {cohort['bench_cpu_ms']}, postgres {cohort['postgres_cpu_ms']}")
+        row(f"  ratio {history['long']:,} / {history['short']:,} (at most 1.5 is flat)", f"{history['ratio']:>9}")
     for name, phase in (("phase 2", e2e), ("phase 3", sales)):
         if phase and not phase.get("complete"):
             lines.append(f"  WARNING: {name} did not complete within --timeout; its figures cover only what finished")
@@ -537,6 +545,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--skip-raw", action="store_true", help="skip phase 1")
     p.add_argument("--shadow-touchpoints", type=int, default=100_000, help="phase 4 stored touchpoints (0 skips)")
     p.add_argument("--shadow-leads", type=int, default=10_000, help="phase 4 leads (default 10000)")
+    p.add_argument("--history-long", type=int, default=10_000,
+                   help="phase 5: earlier touchpoints of the long-history leads, against 10 (default 10000; 0 skips)")
     args = p.parse_args(argv)
     if not 1 <= args.batch <= 500:
         p.error("--batch must be 1..500 (ingest's batch limit)")
@@ -606,6 +616,8 @@ async def run(args: argparse.Namespace) -> dict:
         report["loop_health"] = await loop_health(res)
         if args.shadow_touchpoints:
             report["shadow"] = await phase_shadow(args.pg_admin_url, args.shadow_touchpoints, args.shadow_leads, say)
+        if args.history_long:
+            report["history"] = await phase_history(args.pg_admin_url, say, long=args.history_long)
     finally:
         say("cleaning up")
         with contextlib.suppress(Exception):
