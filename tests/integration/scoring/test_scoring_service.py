@@ -45,6 +45,10 @@ async def test_purchasing_head_with_webinar_and_tender_becomes_sales_ready(scori
     assert lead["engagement_score"] == pytest.approx(60, abs=0.1)
     explained = {line["touchpoint_id"] for line in lead["explanation"]["behaviour"]}
     assert explained == {webinar.event_id, tender.event_id}
+    # read back, the lead still tells sales which of its signals the agreement calls strong
+    strong = {(line["rule"], line["touchpoint_id"]) for line in lead["explanation"]["strong_signals"]}
+    assert strong >= {("behaviour.webinar_attended", webinar.event_id), ("behaviour.tender_document_downloaded", tender.event_id)}
+    assert all(line["strong_signal"] for line in lead["explanation"]["behaviour"] if line["rule"] != "behaviour.depth.questions_asked")
 
     stages = await eventually(lambda: _stages(kafka_settings, webinar.lead_id, 2))
     assert [(s.data.from_stage, s.data.to_stage) for s in stages] == [(None, "marketing_lead"), ("marketing_lead", "sales_ready")]
