@@ -41,9 +41,16 @@ def encode(event: Envelope) -> bytes:
     return event.model_dump_json().encode()
 
 
-def decode(raw: bytes | None) -> Envelope:
+def decode(raw: bytes | None, event_type: str | None = None) -> Envelope:
+    """`event_type` (the record's header) lets pydantic read the bytes in one pass, about twice
+    as fast; a body that does not match it is read the general way, which names what is wrong."""
     if raw is None:
         raise UndecodableEvent("message has no value")
+    if (cls := EVENT_TYPES.get(event_type or "")) is not None:
+        try:
+            return cls.model_validate_json(raw)
+        except ValidationError:
+            pass
     try:
         doc = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

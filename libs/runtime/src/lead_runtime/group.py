@@ -183,7 +183,7 @@ def _decode(record: ConsumerRecord, handlers: dict[str, Handler]) -> Envelope | 
     if header_type is not None and header_type not in handlers:
         return None
     try:
-        return decode(record.value)
+        return decode(record.value, header_type)
     except UnknownEventType:
         return None
     except UndecodableEvent as exc:
