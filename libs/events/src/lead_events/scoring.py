@@ -16,7 +16,11 @@ class ScoreData(Payload):
     stage: Stage
     persona: str | None = None
     agreement_version: str
-    explanation: list[Evidence] = Field(default_factory=list)
+    explanation: list[Evidence] = Field(
+        default_factory=list,
+        description="The fit and BANT lines, the ten strongest behaviour lines (decayed to the moment of scoring) and"
+        " this touchpoint's own: bounded, however long the lead's history. Every ledger line: GET /v1/leads/{lead_id}.",
+    )
     touchpoint_id: str | None = Field(None, description="The touchpoint that caused this update.")
 
 
