@@ -38,3 +38,12 @@ def test_the_email_of_a_row_is_found_by_any_of_its_header_names_and_normalised()
 
     assert email_of({"E-Mail-Adresse": " Anna@Example.DE ", "Vorname": "Anna"}) == "anna@example.de"
     assert email_of({"Vorname": "Anna", "email": ""}) is None
+
+
+def test_sizes_and_revenues_as_a_german_export_writes_them_are_read_and_the_unreadable_kept():
+    row = {"E-Mail": "anna@example-industrie.de", "Mitarbeiter": "1.200", "Umsatz": "120.000.000"}
+    tp = TouchpointIn.model_validate(_doc(row))
+    assert (tp.contact.company.employees, tp.contact.company.annual_revenue_eur) == (1200, 120_000_000)
+    tp = TouchpointIn.model_validate(_doc(row | {"Umsatz": "120 Mio."}))
+    assert tp.contact.company.annual_revenue_eur is None and tp.contact.company.employees == 1200
+    assert tp.properties["unreadable_fields"] == {"company.annual_revenue_eur": "120 Mio."}

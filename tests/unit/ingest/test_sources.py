@@ -68,6 +68,19 @@ def test_a_contact_form_answered_no_to_may_sales_call_stays_a_form():
     assert tp.type == "form_submitted"  # an unticked box is not sent: the fast lane needs the yes
 
 
+def test_a_contact_request_with_a_german_or_banded_company_size_is_accepted_with_the_size_read():
+    for written, read in [("1.200", 1200), ("1 200", 1200), ("500-999", 500), ("500 bis 999", 500), ("ab 1.000", 1000)]:
+        [tp] = _touchpoints("website-form", FORM | {"form_id": "kontakt", "Mitarbeiter": written})
+        assert (tp.type, tp.contact.company.employees) == ("contact_requested", read), written
+        assert "unreadable_fields" not in tp.properties
+
+
+def test_a_company_size_nobody_can_read_is_kept_as_text_and_the_contact_request_still_goes_through():
+    [tp] = _touchpoints("website-form", FORM | {"form_id": "kontakt", "Mitarbeiter": "ziemlich viele"})
+    assert tp.type == "contact_requested" and tp.contact.company.employees is None
+    assert tp.properties["unreadable_fields"] == {"company.employees": "ziemlich viele"}
+
+
 def test_a_form_that_is_not_an_object_is_an_error():
     assert _map("website-form", ["x"]).errors
 

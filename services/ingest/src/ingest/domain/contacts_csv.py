@@ -4,6 +4,8 @@ import hashlib
 import json
 import re
 
+from .sources.fields import read_counts
+
 # normalised header -> contact path (or a touchpoint field)
 COLUMNS = {
     "email": "email", "e_mail": "email", "email_address": "email", "e_mail_adresse": "email",
@@ -73,4 +75,6 @@ def row_touchpoint(row: dict[str, str], *, source: str, touchpoint_type: str, im
         else:
             contact[target] = value
     doc["properties"] |= extra
+    if unreadable := read_counts(contact):
+        doc["properties"]["unreadable_fields"] = unreadable
     return doc

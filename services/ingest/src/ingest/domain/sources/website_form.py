@@ -10,7 +10,7 @@ from typing import Any
 from lead_events import TouchpointType
 
 from .config import SourceSpec
-from .fields import answer, iso, set_path, text, timestamp
+from .fields import answer, iso, read_counts, set_path, text, timestamp
 from .model import Delivery, Mapped, payload_error
 
 MAX_UNMAPPED_NAMES = 50
@@ -24,6 +24,7 @@ def map_form(payload: Any, spec: SourceSpec, delivery: Delivery) -> Mapped:
     for path, name in form.contact.items():
         if (value := text(payload.get(name))) is not None:
             set_path(contact, path, value)
+    unreadable = read_counts(contact)
     if form.visitor_id_field and (visitor := text(payload.get(form.visitor_id_field))):
         contact["anonymous_id"] = visitor
     properties: dict[str, Any] = {}
@@ -55,6 +56,8 @@ def map_form(payload: Any, spec: SourceSpec, delivery: Delivery) -> Mapped:
     unmapped = sorted(str(k) for k in payload if k not in used)[:MAX_UNMAPPED_NAMES]
     if unmapped:
         properties["unmapped_fields"] = unmapped  # names only: shows a form change without keeping its data
+    if unreadable:
+        properties["unreadable_fields"] = unreadable  # kept as sent, left out of the profile
     submitted = timestamp(payload.get(form.submitted_at_field)) if form.submitted_at_field else None
     submission = text(payload.get(form.submission_id_field)) if form.submission_id_field else None
     touchpoint = {
