@@ -57,7 +57,8 @@ async def test_erasure_anonymises_the_lead_and_its_touchpoints_and_keeps_the_sco
             recorded = (await session.execute(select(privacy_erasures))).all()
         assert [(r.erasure_id, r.lead_id) for r in recorded] == [("erasure-1", webinar.lead_id)]
         # what scoring emits about the lead later is built from the scrubbed rows
-        later = snapshot(after, score_lead(after.profile, ledger, datetime.now(UTC), handlers.policy))
+        now = datetime.now(UTC)
+        later = snapshot(after, score_lead(after.profile, ledger, now, handlers.policy), now)
         assert later.email is None and later.last_name is None and later.company.name == "Example Industrie GmbH"
     finally:
         await engine.dispose()

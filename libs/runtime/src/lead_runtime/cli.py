@@ -1,6 +1,7 @@
 """`python -m <service> serve|migrate`: the same few lines for every service."""
 
 import argparse
+import gc
 import logging
 import os
 from collections.abc import Callable
@@ -15,6 +16,16 @@ from .migrate import upgrade
 from .settings import ServiceSettings
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def tune_garbage_collector() -> None:
+    """A consumer allocates many short-lived objects per message; with the default threshold (700)
+    the cyclic collector ran so often that it took about a fifth of scoring's CPU, walking the
+    long-lived modules, models and compiled statements each time. Those are frozen out of its
+    sight, and the young generation is collected every 50,000 allocations instead."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
 
 
 def run_cli(
@@ -49,6 +60,7 @@ def run_cli(
         app = make_app(settings)
     except ConfigError as exc:
         raise SystemExit(f"{name}: refusing to start: invalid agreement file\n{exc}") from None
+    tune_garbage_collector()
     uvicorn.run(
         app,
         host=settings.http.host,

@@ -28,6 +28,7 @@ async def on_erasure_requested(
     if lead is not None:
         secrets = personal_values(lead.profile)
         lead.profile = anonymised(lead.profile)
+        lead.behaviour = None  # its lines' text is scrubbed in the ledger below; rebuilt from there
         await repo.save(lead)
     await repo.erase_person(event.lead_id, secrets)
     visitors = await forget_lead(session, visitor_links, event.lead_id)  # their browser is anonymous again

@@ -2,6 +2,7 @@
 
 import logging
 import time
+from functools import lru_cache
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -27,7 +28,7 @@ from .domain.model import LeadProfile, ScoreLine, StageDecision
 from .domain.policy import ScoringPolicy
 from .domain.replay import Recorded, replay, stage_under
 from .domain.rules import behaviour_lines, decide_stage, falls_below_at, wants_sales_contact
-from .domain.score import Score, score_running
+from .domain.score import Score, decayed_lines, score_running
 
 Clock = Callable[[], datetime]
 SERVICE = "scoring"
@@ -36,8 +37,11 @@ TIMELINE_LENGTH = 25  # activity entries a handoff carries to sales
 log = logging.getLogger(__name__)
 
 
-def snapshot(lead: LeadState, score: Score) -> LeadSnapshot:
+def snapshot(lead: LeadState, score: Score, now: datetime) -> LeadSnapshot:
+    """What sales see of the lead; the timeline is its latest behaviour (kept in the running state)."""
     p = lead.profile
+    b = lead.behaviour
+    latest = decayed_lines(b.latest[-TIMELINE_LENGTH:], now, b.half_life_days) if b else ()
     return LeadSnapshot(
         email=p.email, first_name=p.first_name, last_name=p.last_name, job_title=p.job_title, phone=p.phone,
         company=Company(name=p.company_name, domain=p.domain, employees=p.employees,
@@ -47,7 +51,7 @@ def snapshot(lead: LeadState, score: Score) -> LeadSnapshot:
         consent=ConsentRecord.model_validate(lead.consent) if lead.consent else None,
         timeline=[
             Evidence(rule=l.rule, points=l.points, touchpoint_id=l.touchpoint_id, detail=l.detail, occurred_at=l.occurred_at)
-            for l in sorted(score.behaviour, key=lambda l: l.occurred_at)[-TIMELINE_LENGTH:]
+            for l in latest
         ],
     )
 
@@ -79,23 +83,29 @@ class _Batch:
         self.changes += [(lead_id, line, version) for line in lines]
 
 
+@lru_cache(maxsize=16_384)
+def _evidence_of(line: ScoreLine) -> Evidence:
+    # our own lines, valid by construction: built without validation, and a lead's fit lines and
+    # undecayed behaviour repeat from one touchpoint to the next (Evidence is frozen: shared safely)
+    return Evidence.model_construct(rule=line.rule, points=line.points, touchpoint_id=line.touchpoint_id,
+                                    detail=line.detail)
+
+
 def _evidence(lines: tuple[ScoreLine, ...] | list[ScoreLine]) -> list[Evidence]:
-    # our own lines, valid by construction: built without validation (every touchpoint's event has them)
-    return [Evidence.model_construct(rule=l.rule, points=l.points, touchpoint_id=l.touchpoint_id, detail=l.detail)
-            for l in lines]
+    return [_evidence_of(l) for l in lines]
 
 
 def _strongest(score: Score) -> list[ScoreLine]:
     return sorted((l for l in score.behaviour if l.points > 0), key=lambda l: -l.points)[:STRONGEST]
 
 
-def _explanation(score: Score, touchpoint_id: str) -> tuple[ScoreLine, ...]:
+def _explanation(score: Score, own: tuple[ScoreLine, ...]) -> tuple[ScoreLine, ...]:
     """What a score event explains itself with, bounded whatever the lead's history: the fit and
-    BANT lines, the strongest behaviour (decayed to now), and this touchpoint's own lines. Every
+    BANT lines, the strongest behaviour, and this touchpoint's own lines, decayed to now. Every
     line of the ledger is read through GET /v1/leads/{lead_id}."""
     strongest = _strongest(score)
-    own = [l for l in score.behaviour if l.touchpoint_id == touchpoint_id and l not in strongest]
-    return (*score.fit.lines, *score.bant, *strongest, *own)
+    seen = {(l.rule, l.touchpoint_id) for l in strongest}
+    return (*score.fit.lines, *score.bant, *strongest, *(l for l in own if (l.rule, l.touchpoint_id) not in seen))
 
 
 class ScoringHandlers:
@@ -198,7 +208,8 @@ class ScoringHandlers:
         lead.agreement_version = self.policy.version
         lead.review_at = self._next_review(lead, score)
         batch.stage_changes += [change for _, change in out]
-        out.append((topics.LEAD_SCORES, self._scored_event(event, lead, score)))
+        own = decayed_lines(new_lines, now, lead.behaviour.half_life_days)
+        out.append((topics.LEAD_SCORES, self._scored_event(event, lead, score, own)))
         return out
 
     def _capped_rules(self) -> tuple[list[str], timedelta]:
@@ -332,12 +343,12 @@ class ScoringHandlers:
             data=StageChangeData(
                 from_stage=from_stage, to_stage=to_stage, reason=reason, evidence=_evidence(evidence),
                 changed_by=SERVICE, episode=lead.episode, agreement_version=self.policy.version,
-                snapshot=snapshot(lead, score),
+                snapshot=snapshot(lead, score, at or self.clock()),
             ),
         )
         return topics.LEAD_LIFECYCLE, change
 
-    def _scored_event(self, cause, lead, score) -> LeadScored:
+    def _scored_event(self, cause, lead, score, own: tuple[ScoreLine, ...]) -> LeadScored:
         return LeadScored.new(
             lead_id=lead.lead_id,
             cause=cause,
@@ -345,7 +356,7 @@ class ScoringHandlers:
             data=ScoreData(
                 fit_score=score.fit.score, fit_grade=score.fit.grade, engagement_score=score.engagement,
                 total_score=round(score.total, 2), stage=lead.stage, persona=score.fit.persona,
-                agreement_version=self.policy.version, explanation=_evidence(_explanation(score, cause.event_id)),
+                agreement_version=self.policy.version, explanation=_evidence(_explanation(score, own)),
                 touchpoint_id=cause.event_id,
             ),
         )

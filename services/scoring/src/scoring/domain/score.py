@@ -41,15 +41,18 @@ def score_lead(
 
 def score_running(profile: LeadProfile, behaviour: BehaviourState, now: datetime, policy: ScoringPolicy) -> Score:
     """The score from the running state: the same engagement as `score_lead` over the whole
-    ledger, explained by the lines the state keeps (the strongest and the latest)."""
-    half_life = behaviour.half_life_days
-    lines = tuple(
-        ScoreLine(l.rule, round(decayed(l.points, l.occurred_at, now, half_life), 2), l.touchpoint_id, l.detail,
-                  l.occurred_at, l.strong)
-        for l in behaviour.explaining()
-    )
+    ledger, explained by its strongest lines (decayed to `now`)."""
     engagement = round(behaviour.engagement(now), 2)
+    lines = decayed_lines(behaviour.strongest, now, behaviour.half_life_days)
     return Score(assess_fit(profile, policy), engagement, lines, tuple(bant_lines(profile, policy)))
+
+
+def decayed_lines(lines, now: datetime, half_life_days: float) -> tuple[ScoreLine, ...]:
+    return tuple(
+        ScoreLine(l.rule, round(decayed(l.points, l.occurred_at, now, half_life_days), 2), l.touchpoint_id, l.detail,
+                  l.occurred_at, l.strong)
+        for l in lines
+    )
 
 
 def explain(stage: str, score: Score, profile: LeadProfile, policy: ScoringPolicy) -> dict:
