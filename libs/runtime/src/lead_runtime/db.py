@@ -1,6 +1,9 @@
 """Engine, sessions and the tables every consuming service shares (outbox, processed events)."""
 
-from sqlalchemy import BigInteger, Column, DateTime, Identity, LargeBinary, MetaData, String, Table, func
+from collections.abc import Iterable
+
+from sqlalchemy import BigInteger, Column, DateTime, Identity, LargeBinary, MetaData, String, Table, any_, cast, func
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -12,6 +15,12 @@ def make_engine(settings: DatabaseSettings) -> AsyncEngine:
         settings.url.get_secret_value(), pool_size=settings.pool_size, pool_pre_ping=True,
         pool_timeout=settings.pool_timeout_seconds, connect_args={"timeout": settings.connect_timeout_seconds},
     )
+
+
+def any_of(column, values: Iterable):
+    """`column = ANY(:values)`: one statement text whatever the number of values, so asyncpg and
+    PostgreSQL prepare it once (`IN (...)` is a new statement, prepared anew, for every length)."""
+    return column == any_(cast(list(values), ARRAY(column.type)))
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

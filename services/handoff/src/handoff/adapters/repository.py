@@ -7,6 +7,7 @@ from lead_events import Stage
 from sqlalchemy import Row, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from lead_runtime.db import any_of
 
 from ..domain.delivery import DeliveryStatus
 from ..domain.model import Handoff
@@ -108,7 +109,7 @@ class SqlHandoffs:
     async def attempts_of(self, handoff_ids: list[str]) -> list[Row]:
         stmt = (
             select(handoff_attempts)
-            .where(handoff_attempts.c.handoff_id.in_(handoff_ids))
+            .where(any_of(handoff_attempts.c.handoff_id, handoff_ids))
             .order_by(handoff_attempts.c.id)
         )
         return list((await self._session.execute(stmt)).all())
@@ -133,7 +134,7 @@ class SqlHandoffs:
             return []
         stmt = (
             update(handoffs)
-            .where(handoffs.c.handoff_id.in_(ids))
+            .where(any_of(handoffs.c.handoff_id, ids))
             .values(next_attempt_at=lease_until)
             .returning(*handoffs.c)
         )

@@ -7,6 +7,7 @@ from sqlalchemy import Row, func, literal, literal_column, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from lead_runtime.db import any_of
 
 from ..domain.model import Handoff
 from ..domain.sla import SlaDeadlines
@@ -35,7 +36,7 @@ class SqlSla:
         return (await self._session.execute(stmt)).first() is not None
 
     async def breaches_of(self, handoff_ids: list[str]) -> list[Row]:
-        stmt = select(sla_breaches).where(sla_breaches.c.handoff_id.in_(handoff_ids)).order_by(sla_breaches.c.id)
+        stmt = select(sla_breaches).where(any_of(sla_breaches.c.handoff_id, handoff_ids)).order_by(sla_breaches.c.id)
         return list((await self._session.execute(stmt)).all())
 
     async def reassign(

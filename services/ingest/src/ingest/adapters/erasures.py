@@ -8,6 +8,7 @@ from datetime import datetime
 from lead_runtime.erasures import record_erasure
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from lead_runtime.db import any_of
 
 from .tables import privacy_erasures
 
@@ -44,7 +45,7 @@ class SqlErasures:
 
     async def _erased_at(self, lead_ids: Sequence[str]) -> dict[str, datetime]:
         e = privacy_erasures.c
-        query = select(e.lead_id, func.max(e.requested_at)).where(e.lead_id.in_(lead_ids)).group_by(e.lead_id)
+        query = select(e.lead_id, func.max(e.requested_at)).where(any_of(e.lead_id, lead_ids)).group_by(e.lead_id)
         try:
             async with self.sessions() as session:
                 return dict((await session.execute(query)).tuples().all())

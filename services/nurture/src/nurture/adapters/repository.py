@@ -8,6 +8,7 @@ from lead_runtime.visitors import identify
 from sqlalchemy import Row, bindparam, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from lead_runtime.db import any_of
 
 from ..domain import JourneyRun, LeadState, SentStep
 from .tables import (
@@ -41,7 +42,7 @@ class SqlNurtureLeads:
     async def get_many(self, lead_ids: Sequence[str], *, lock: bool = False) -> dict[str, LeadState]:
         if not lead_ids:
             return {}
-        query = select(nurture_leads).where(nurture_leads.c.lead_id.in_(sorted(lead_ids)))
+        query = select(nurture_leads).where(any_of(nurture_leads.c.lead_id, sorted(lead_ids)))
         if lock:  # in lead_id order, as every instance locks: no deadlock between them
             query = query.order_by(nurture_leads.c.lead_id).with_for_update()
         return {row.lead_id: _lead(row) for row in (await self._session.execute(query)).all()}
@@ -77,7 +78,7 @@ class SqlNurtureLeads:
     async def steps_for(self, lead_ids: Sequence[str]) -> dict[str, list[SentStep]]:
         query = (
             select(nurture_steps)
-            .where(nurture_steps.c.lead_id.in_(lead_ids))
+            .where(any_of(nurture_steps.c.lead_id, lead_ids))
             .order_by(nurture_steps.c.sent_at, nurture_steps.c.step_id)
         )
         found: dict[str, list[SentStep]] = {}
@@ -124,7 +125,7 @@ class SqlNurtureLeads:
     async def last_correlation_ids(self, lead_ids: Sequence[str]) -> dict[str, str]:
         query = (
             select(nurture_steps.c.lead_id, nurture_steps.c.correlation_id)
-            .where(nurture_steps.c.lead_id.in_(lead_ids))
+            .where(any_of(nurture_steps.c.lead_id, lead_ids))
             .order_by(nurture_steps.c.lead_id, nurture_steps.c.sent_at.desc())
             .distinct(nurture_steps.c.lead_id)
         )
@@ -134,7 +135,7 @@ class SqlNurtureLeads:
         return set((await self.taken_up_for([lead_id])).get(lead_id, {}))
 
     async def taken_up_for(self, lead_ids: Sequence[str]) -> dict[str, dict[str, datetime]]:
-        query = select(nurture_consumed).where(nurture_consumed.c.lead_id.in_(lead_ids))
+        query = select(nurture_consumed).where(any_of(nurture_consumed.c.lead_id, lead_ids))
         found: dict[str, dict[str, datetime]] = {}
         for r in (await self._session.execute(query)).all():
             found.setdefault(r.lead_id, {})[r.content_id] = r.consumed_at
@@ -159,7 +160,7 @@ class SqlNurtureLeads:
         if not visitor_ids:
             return
         for table in (nurture_consumed, nurture_journeys, nurture_leads):
-            await self._session.execute(delete(table).where(table.c.lead_id.in_(visitor_ids)))
+            await self._session.execute(delete(table).where(any_of(table.c.lead_id, visitor_ids)))
 
     async def adopt_visitor(self, visitor_id: str, lead_id: str) -> None:
         """What the person took up as an anonymous visitor counts for the lead: it is not sent again."""
@@ -167,7 +168,7 @@ class SqlNurtureLeads:
 
     async def journeys_for(self, lead_ids: Sequence[str]) -> dict[str, list[JourneyRun]]:
         query = select(nurture_journeys).where(
-            nurture_journeys.c.lead_id.in_(lead_ids), nurture_journeys.c.ended_at.is_(None)
+            any_of(nurture_journeys.c.lead_id, lead_ids), nurture_journeys.c.ended_at.is_(None)
         )
         found: dict[str, list[JourneyRun]] = {}
         for r in (await self._session.execute(query)).all():
@@ -188,7 +189,7 @@ class SqlNurtureLeads:
     async def end_journeys_of(self, lead_ids: Sequence[str], at: datetime) -> None:
         if lead_ids:
             stmt = update(nurture_journeys).where(
-                nurture_journeys.c.lead_id.in_(lead_ids), nurture_journeys.c.ended_at.is_(None)
+                any_of(nurture_journeys.c.lead_id, lead_ids), nurture_journeys.c.ended_at.is_(None)
             )
             await self._session.execute(stmt.values(ended_at=at))
 

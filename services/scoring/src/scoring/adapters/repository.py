@@ -3,8 +3,7 @@
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import String, any_, cast, delete, func, insert, select, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +13,7 @@ from ..domain.behaviour_state import BehaviourState
 from ..domain.lead import LeadState
 from ..domain.model import LeadProfile, ScoreLine
 from lead_events import anonymise_touchpoint, redact
+from lead_runtime.db import any_of
 
 from .tables import leads, score_changes, stage_changes, touchpoints
 
@@ -84,7 +84,7 @@ class SqlLeadScores:
     async def get_many(self, lead_ids: list[str], for_update: bool = False) -> dict[str, LeadState]:
         if not lead_ids:
             return {}
-        query = select(leads).where(leads.c.lead_id == any_(cast(sorted(lead_ids), ARRAY(String))))
+        query = select(leads).where(any_of(leads.c.lead_id, sorted(lead_ids)))
         if for_update:  # locked in lead_id order, as every instance does: no deadlock between them
             query = query.order_by(leads.c.lead_id).with_for_update()
         return {row.lead_id: _state(row) for row in (await self.session.execute(query)).all()}
@@ -96,7 +96,7 @@ class SqlLeadScores:
         query = (
             select(score_changes.c.lead_id, score_changes.c.rule, score_changes.c.points, score_changes.c.touchpoint_id,
                    score_changes.c.detail, score_changes.c.occurred_at, score_changes.c.strong)
-            .where(score_changes.c.lead_id == any_(cast(lead_ids, ARRAY(String)))).order_by(score_changes.c.id)
+            .where(any_of(score_changes.c.lead_id, lead_ids)).order_by(score_changes.c.id)
         )
         for r in (await self.session.execute(query)).all():
             out[r.lead_id].append(ScoreLine(r.rule, r.points, r.touchpoint_id, r.detail, r.occurred_at, r.strong))
@@ -111,7 +111,7 @@ class SqlLeadScores:
         c = score_changes.c
         query = (
             select(c.lead_id, c.rule, c.points, c.touchpoint_id, c.detail, c.occurred_at, c.strong)
-            .where(c.lead_id == any_(cast(lead_ids, ARRAY(String))), c.rule == any_(cast(rules, ARRAY(String))),
+            .where(any_of(c.lead_id, lead_ids), any_of(c.rule, rules),
                    c.occurred_at >= start)
             .order_by(c.id)
         )
@@ -164,7 +164,7 @@ class SqlLeadScores:
 
     async def forget_visitors(self, visitor_ids: list[str]) -> None:
         if visitor_ids:
-            await self.session.execute(delete(touchpoints).where(touchpoints.c.lead_id.in_(visitor_ids)))
+            await self.session.execute(delete(touchpoints).where(any_of(touchpoints.c.lead_id, visitor_ids)))
 
     async def adopt_touchpoints(self, visitor_id: str, lead_id: str) -> list:
         """Moves an anonymous visitor's stored touchpoints to the lead, oldest first."""
