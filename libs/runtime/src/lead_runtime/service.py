@@ -20,7 +20,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from . import metrics, text_guard
+from . import text_guard
 from .consumer import ConsumerLoop, Subscription
 from .group import Outcome
 from .db import make_engine, make_sessionmaker
@@ -28,7 +28,7 @@ from .kafka import KafkaEventPublisher, make_producer
 from .lag_monitor import LagMonitor
 from .loop_lag import LoopLag
 from .outbox import OutboxRelay
-from .problems import install_problem_handlers, problem_response
+from .problems import install_problem_handlers
 from .settings import DatabaseSettings, ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -216,19 +216,7 @@ def create_app(
     app = FastAPI(title=f"leadflow {name}", lifespan=lifespan)
     install_problem_handlers(app)
 
-    @app.middleware("http")
-    async def _limits_and_metrics(request: Request, call_next: Callable) -> Response:
-        length = request.headers.get("content-length", "")
-        limit = settings.http.max_body_bytes
-        if length.isdigit() and int(length) > limit and not request.url.path.startswith(own_body_limit):
-            return problem_response(413, "Body too large", f"The body exceeds {limit} bytes.")
-        # own-body routes apply the text policy themselves, and keep what they refuse
-        if not request.url.path.startswith(own_body_limit) and (refused := await text_guard.refusal_of(request)):
-            return refused
-        response = await call_next(request)
-        route = request.scope.get("route")
-        metrics.HTTP_REQUESTS.labels(request.method, getattr(route, "path", "unmatched"), response.status_code).inc()
-        return response
+    app.add_middleware(text_guard.Edge, limit=settings.http.max_body_bytes, own_body_limit=own_body_limit)
 
     app.include_router(_health_router())
     for router in routers:
