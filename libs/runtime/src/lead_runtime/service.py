@@ -119,7 +119,8 @@ async def start_runtime(
     if rt.relay is not None:
         rt.tasks.append(asyncio.create_task(rt.relay.run(rt.stopping), name="outbox-relay"))
     for sub in rt.parts.subscriptions:
-        loop = ConsumerLoop(sub, rt.sessions, settings.kafka, _after_commit(rt), settings.consumer_batch_size)
+        loop = ConsumerLoop(sub, rt.sessions, settings.kafka, _after_commit(rt), settings.consumer_batch_size,
+                            settings.consumer_fetch)
         rt.consumers.append(loop)
         rt.tasks.append(asyncio.create_task(loop.run(rt.stopping), name=f"consumer-{sub.group_id}"))
     if rt.consumers:
