@@ -158,7 +158,13 @@ async def test_feedback_from_the_future_or_for_an_earlier_episode_changes_nothin
         await produce(kafka_settings, topics.CRM_FEEDBACK, future, future)
         await produce(kafka_settings, topics.CRM_FEEDBACK, stale, stale)
         await wait_consumed(kafka_settings, topics.CRM_FEEDBACK)
-        report = (await service.http.get(f"/v1/handoffs/{lead_id}")).json()
+
+        async def both_answers_recorded():
+            # the offsets read back can be ahead of a topic's first metadata: wait for the rows too
+            report = (await service.http.get(f"/v1/handoffs/{lead_id}")).json()
+            return report if len(report["handoffs"][0]["feedback"]) >= 2 else None
+
+        report = await eventually(both_answers_recorded, timeout=15)
         answer = await service.http.post("/v1/crm/feedback", json={
             "lead_id": lead_id, "outcome": "accepted", "at": (datetime.now(UTC) + timedelta(days=2)).isoformat()})
     handoff = report["handoffs"][0]
