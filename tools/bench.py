@@ -515,7 +515,8 @@ def render(report: dict) -> str:
         if raw and raw["msgs_per_s"]:
             row("end to end / raw Kafka", f"{100 * e2e['touchpoints_per_s'] / raw['msgs_per_s']:>9.1f} %")
         if e2e.get("scoring_mean_batch_ms") is not None:
-            row("scoring: mean duration of a consumed batch (<= 200)", f"{e2e['scoring_mean_batch_ms']:>9} ms"
+            row(f"scoring: mean duration of a consumed batch (<= {e2e['scoring_batch_size_max']:,})",
+                f"{e2e['scoring_mean_batch_ms']:>9} ms"
                 f"   ({e2e['scoring_applied']:,} touchpoints applied)")
         drain = report.get("drain", {})
         if drain.get("caught_up_after_s") is not None:
