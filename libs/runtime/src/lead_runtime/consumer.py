@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 # Outside a handler every database or broker failure is infrastructure (the batch is re-run).
 _BATCH_RETRY = TRANSIENT + (sa_exc.DBAPIError, KafkaError)
+COMMIT_EVERY_SECONDS = 1.0
 
 
 @dataclass
@@ -62,6 +63,7 @@ class ConsumerLoop:
         self.consumer: AIOKafkaConsumer | None = None
         self.restarts = 0
         self._pending: dict[TopicPartition, int] = {}  # processed, committed in the DB, not yet in Kafka
+        self._committed_at = time.monotonic()
 
     @property
     def group_id(self) -> str:
@@ -108,10 +110,16 @@ class ConsumerLoop:
                 self.last_progress = time.monotonic()
                 if batch:
                     await self._process_with_retry(batch, stopping)
-                if self._pending:
+                # Offsets go to Kafka once a second while busy, at once when idle: a broker round
+                # trip per batch cost more than the batch under a steady stream, and what a crash
+                # leaves uncommitted is read again and skipped by event_id.
+                due = time.monotonic() - self._committed_at >= COMMIT_EVERY_SECONDS
+                if self._pending and (due or not batch):
                     await self._commit_pending()
         finally:
             with contextlib.suppress(Exception):
+                if self._pending:
+                    await self._commit_pending()  # a graceful stop hands over all it has done
                 await self.consumer.stop()
 
     async def _commit_pending(self) -> None:
@@ -121,6 +129,7 @@ class ConsumerLoop:
             if offsets:
                 await self.consumer.commit(offsets)
             self._pending.clear()
+            self._committed_at = time.monotonic()
         except CommitFailedError:
             # Rebalanced away: the new owner re-reads and de-duplicates by event_id.
             log.warning("offset commit failed after a rebalance; duplicates will be skipped")
@@ -155,7 +164,6 @@ class ConsumerLoop:
             _report(self._sub.group_id, outcome)
         self._on_commit(outcomes)
         self._pending.update({tp: records[-1].offset + 1 for tp, records in batch.items()})
-        await self._commit_pending()
         metrics.PROCESSING_SECONDS.labels(self._sub.group_id).observe(time.perf_counter() - started)
 
 
