@@ -48,3 +48,16 @@ def test_planner_works_back_from_the_revenue_target():
     assert needed["marketing_lead"]["week"]["exact"] == 76.92
     assert needed["marketing_lead"]["on_track"] is True
     assert needed["won"]["on_track"] is False
+
+
+def test_the_planner_example_in_the_docs_is_what_the_planner_answers():
+    from pathlib import Path
+    doc = (Path(__file__).resolve().parents[3] / "docs/reporting.md").read_text()
+    example = " ".join(doc[doc.index("Example: 10,000,000 EUR"):].split("\n\n")[0].split())
+    rates = {"marketing_lead_to_sales_ready": 0.25, "sales_ready_to_sales_accepted": 0.5,
+             "sales_accepted_to_opportunity": 0.8, "opportunity_to_won": 0.2}
+    needed = plan(PlanInput(10_000_000, 0.4, 50_000, rates))["needed"]
+    year = {stage: f"{needed[stage]['year']['to_plan']:,}" for stage in needed}
+    assert (f"{year['won']} wins, {year['opportunity']} opportunities, {year['sales_accepted']} accepted,"
+            f" {year['sales_ready']} sales-ready, {year['marketing_lead']} marketing leads a year") in example
+    assert f"{needed['won']['week']['exact']} wins a week (to plan: {needed['won']['week']['to_plan']})" in example
