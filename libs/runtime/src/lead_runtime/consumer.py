@@ -1,11 +1,12 @@
 """The consume-process-commit loop, written once.
 
 Per batch: one database transaction, run by `lead_runtime.group` (every statement serves the
-whole batch, so a larger batch under load costs fewer round trips per message): de-duplication by `event_id` in `processed_events`, what a handler
-publishes goes to the outbox in the same transaction, a message that cannot be decoded or whose
-handler fails goes to `<topic>.dlq` (through the outbox, so it is as durable as the rest).
-Offsets are committed only after the database commit. Infrastructure failures (database or
-broker down) re-run the batch later.
+whole batch, so a larger batch under load costs fewer round trips per message): de-duplication
+by `event_id` in `processed_events`, what a handler publishes goes to the outbox in the same
+transaction, a message that cannot be decoded or whose handler fails goes to `<topic>.dlq`
+(through the outbox, so it is as durable as the rest). Offsets are committed only after the
+database commit (once a second while busy). Infrastructure failures (database or broker down)
+re-run the batch later.
 """
 
 import asyncio
@@ -158,8 +159,8 @@ class ConsumerLoop:
         events stay in order: the same key lands on the same partition number in every topic) and
         interleaves partitions and topics by timestamp."""
         started = time.perf_counter()
-        records = list(heapq.merge(*batch.values(), key=lambda r: r.timestamp))
-        outcomes = await run_group(self._sessions, records, self._sub.group_id, self._sub.handlers, self._unprefix)
+        merged = list(heapq.merge(*batch.values(), key=lambda r: r.timestamp))
+        outcomes = await run_group(self._sessions, merged, self._sub.group_id, self._sub.handlers, self._unprefix)
         for outcome in outcomes:
             _report(self._sub.group_id, outcome)
         self._on_commit(outcomes)

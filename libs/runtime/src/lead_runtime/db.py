@@ -3,8 +3,7 @@
 from collections.abc import Iterable
 
 from sqlalchemy import BigInteger, Column, DateTime, Identity, LargeBinary, MetaData, String, Table, any_, cast, func
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from .settings import DatabaseSettings

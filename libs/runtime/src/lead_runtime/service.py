@@ -20,7 +20,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from . import text_guard
+from .edge import Edge
 from .consumer import ConsumerLoop, Subscription
 from .group import Outcome
 from .db import make_engine, make_sessionmaker
@@ -217,7 +217,7 @@ def create_app(
     app = FastAPI(title=f"leadflow {name}", lifespan=lifespan)
     install_problem_handlers(app)
 
-    app.add_middleware(text_guard.Edge, limit=settings.http.max_body_bytes, own_body_limit=own_body_limit)
+    app.add_middleware(Edge, limit=settings.http.max_body_bytes, own_body_limit=own_body_limit)
 
     app.include_router(_health_router())
     for router in routers:

@@ -2,10 +2,10 @@
 
 import logging
 import time
-from functools import lru_cache
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from lead_events import (
     ConsentRecord, Evidence, LeadScored, LeadSnapshot, LeadStageChanged, ScoreData, Stage,

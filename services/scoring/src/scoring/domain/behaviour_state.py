@@ -12,7 +12,7 @@ that decay does not reorder) and the latest ones by time.
 """
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from .model import ScoreLine
@@ -37,7 +37,7 @@ class BehaviourState:
     as_of: datetime | None = None
     ahead: tuple[ScoreLine, ...] = ()  # counted lines dated after `as_of`: undecayed until then
     strongest: tuple[ScoreLine, ...] = ()
-    latest: tuple[ScoreLine, ...] = field(default=())
+    latest: tuple[ScoreLine, ...] = ()
 
     @classmethod
     def of(cls, lines: list[ScoreLine], half_life_days: float, now: datetime, since: datetime | None = None) -> "BehaviourState":

@@ -30,12 +30,8 @@ def score_lead(
 ) -> Score:
     half_life = policy.behaviour.half_life_days
     counted = [l for l in ledger if l.occurred_at and (since is None or l.occurred_at >= since)]
-    behaviour = tuple(
-        ScoreLine(l.rule, round(decayed(l.points, l.occurred_at, now, half_life), 2), l.touchpoint_id, l.detail,
-                  l.occurred_at, l.strong)
-        for l in counted
-    )
     engagement = sum(decayed(l.points, l.occurred_at, now, half_life) for l in counted)
+    behaviour = decayed_lines(counted, now, half_life)
     return Score(assess_fit(profile, policy), round(engagement, 2), behaviour, tuple(bant_lines(profile, policy)))
 
 
@@ -48,6 +44,7 @@ def score_running(profile: LeadProfile, behaviour: BehaviourState, now: datetime
 
 
 def decayed_lines(lines, now: datetime, half_life_days: float) -> tuple[ScoreLine, ...]:
+    """Each line with its points decayed to `now` (rounded to cents, as the explanation shows them)."""
     return tuple(
         ScoreLine(l.rule, round(decayed(l.points, l.occurred_at, now, half_life_days), 2), l.touchpoint_id, l.detail,
                   l.occurred_at, l.strong)
