@@ -1,7 +1,9 @@
 """lead_runtime.group on the real database: one transaction per partition group, the fast path
 without savepoints, the careful re-run when a handler fails, de-duplication, erasures, the DLQ."""
 
+import asyncio
 import json
+import time
 from datetime import UTC, timedelta
 
 import pytest
@@ -226,3 +228,55 @@ async def test_a_type_the_service_does_not_handle_is_told_by_its_header_and_not_
                                [("event_type", b"lead.scored")])
     outcomes = await run(sessions, Handlers(), [unhandled])
     assert [o.outcome for o in outcomes] == ["skipped"]  # not dead-lettered: the body was never read
+
+
+class Endless(BatchHandlers):
+    """One message sends the handler into an endless loop in pure code (as the redaction once did),
+    another into a statement that does not return; the rest write and publish as usual."""
+
+    def __init__(self, spins: str, sleeps: str) -> None:
+        super().__init__()
+        self.spins, self.sleeps = spins, sleeps
+
+    async def touchpoint(self, session, event):
+        if event.event_id == self.spins:
+            while True:  # holds the event loop: no asyncio timeout can fire
+                pass
+        if event.event_id == self.sleeps:
+            await session.execute(text("SELECT pg_sleep(30)"))
+        return await super().touchpoint(session, event)
+
+
+@pytest.mark.parametrize("as_batch", [True, False], ids=["batch handler", "one-event handler"])
+async def test_a_handler_past_its_budget_dead_letters_its_message_and_the_rest_is_applied(sessions, as_batch):
+    events = [a_recorded("webinar_attended", a_contact()) for _ in range(4)]
+    handlers = Endless(spins=events[1].event_id, sleeps=events[2].event_id)
+    table = handlers.table() if as_batch else {"touchpoint.recorded": handlers.touchpoint}
+    started = asyncio.get_running_loop().time()
+    outcomes = await run_group(sessions, [record(encode(e), i) for i, e in enumerate(events)], "scoring", table,
+                               UNPREFIX, budget_seconds=0.5)
+
+    assert [o.outcome for o in outcomes] == ["applied", "dead_lettered", "dead_lettered", "applied"]
+    assert all("past its time budget of 0.5 s" in o.detail["error"] for o in outcomes[1:3])
+    assert asyncio.get_running_loop().time() - started < 10  # not the 30 s of the sleeping statement
+    kept = {r.erasure_id for r in await rows(sessions, "SELECT erasure_id FROM privacy_erasures")}
+    assert kept == {f"side-effect-{events[0].event_id}", f"side-effect-{events[3].event_id}"}
+    dlq = await rows(sessions, "SELECT topic FROM outbox WHERE topic LIKE '%.dlq'")
+    assert len(dlq) == 2
+
+
+async def test_the_budget_interrupts_only_the_handler_not_other_work_holding_the_loop():
+    from lead_runtime.budget import DEADLINES, OverBudget, within_budget
+
+    DEADLINES.start_watchdog()
+
+    async def spins():
+        while True:
+            pass
+
+    with pytest.raises(OverBudget):
+        await within_budget(spins(), 0.2)
+    deadline = time.monotonic() + 0.6
+    while time.monotonic() < deadline:  # not budgeted: the watchdog leaves it alone
+        pass
+    assert not DEADLINES.active

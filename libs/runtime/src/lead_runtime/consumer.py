@@ -23,7 +23,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from . import metrics
-from .group import TRANSIENT, Handler, Outcome, run_group
+from .group import DEFAULT_BUDGET_SECONDS, TRANSIENT, Handler, Outcome, run_group
 from .logs import fields, log_context
 from .settings import FetchSettings, KafkaSettings
 
@@ -52,6 +52,7 @@ class ConsumerLoop:
         on_commit: Callable[[list[Outcome]], None] = lambda outcomes: None,
         batch_size: int = 1000,
         fetch: FetchSettings = FetchSettings(),
+        budget_seconds: float = DEFAULT_BUDGET_SECONDS,
     ) -> None:
         self._sub = subscription
         self._sessions = sessions
@@ -59,6 +60,7 @@ class ConsumerLoop:
         self._on_commit = on_commit
         self._batch_size = batch_size
         self._fetch = fetch
+        self._budget_seconds = budget_seconds
         self._unprefix = {kafka.topic(t): t for t in subscription.topics}
         self.last_progress = time.monotonic()
         self.consumer: AIOKafkaConsumer | None = None
@@ -160,7 +162,8 @@ class ConsumerLoop:
         interleaves partitions and topics by timestamp."""
         started = time.perf_counter()
         merged = list(heapq.merge(*batch.values(), key=lambda r: r.timestamp))
-        outcomes = await run_group(self._sessions, merged, self._sub.group_id, self._sub.handlers, self._unprefix)
+        outcomes = await run_group(self._sessions, merged, self._sub.group_id, self._sub.handlers, self._unprefix,
+                                   self._budget_seconds)
         for outcome in outcomes:
             _report(self._sub.group_id, outcome)
         self._on_commit(outcomes)

@@ -5,7 +5,10 @@ what cannot be handled.
 Round trips are what cost here, so the group is marked in one statement and its outbox rows are
 written in one. The fast path runs the handlers without savepoints; if one fails, the caller
 rolls the transaction back and runs the group again `careful`ly, a savepoint per message, so
-only the failing message goes to the DLQ.
+only the failing message goes to the DLQ. A handler call that runs past its time budget
+(`lead_runtime.budget`) is treated alike; in the careful run the message that overran is
+condemned, the transaction rolled back (a call cut off mid-statement leaves no savepoint to
+return to) and the group run once more with that message dead-lettered unhandled.
 """
 
 import asyncio
@@ -23,6 +26,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from . import erasures, metrics, outbox
+from .budget import OverBudget, within_budget
 from .logs import fields, log_context
 
 log = logging.getLogger(__name__)
@@ -62,6 +66,30 @@ class HandlerFailed(Exception):
     """Fast path: a handler raised. Roll back and run the group again, carefully."""
 
 
+DEFAULT_BUDGET_SECONDS = 5.0
+
+
+@dataclass
+class _Budget:
+    """The time each handler call may take, and the messages condemned for overrunning it."""
+
+    seconds: float
+    condemned: dict[str, str] = field(default_factory=dict)  # event_id -> why
+    overran: bool = False
+
+    async def call(self, handler: "Handler", session: AsyncSession, events: list[Envelope]) -> list[Sequence[Publish]]:
+        try:
+            if isinstance(handler, Batch):
+                return await within_budget(handler.handle(session, events), self.seconds)
+            [event] = events
+            return [await within_budget(handler(session, event), self.seconds)]
+        except OverBudget as exc:
+            self.overran = True  # whatever the rollback raises next, the group knows why
+            if len(events) == 1:
+                self.condemned[events[0].event_id] = str(exc)
+            raise
+
+
 # Failures that say nothing about the message: retry the batch instead of dead-lettering.
 TRANSIENT = (
     sa_exc.OperationalError, sa_exc.InterfaceError, OSError, ConnectionError, TimeoutError, InfrastructureError
@@ -98,24 +126,35 @@ class Outcome:
 
 async def run_group(
     sessions: async_sessionmaker[AsyncSession], records: Sequence[ConsumerRecord], group_id: str,
-    handlers: dict[str, Handler], unprefix: dict[str, str],
+    handlers: dict[str, Handler], unprefix: dict[str, str], budget_seconds: float = DEFAULT_BUDGET_SECONDS,
 ) -> list[Outcome]:
     """The group in one transaction; if a handler fails, all of it again with a savepoint per message."""
+    budget = _Budget(budget_seconds)
     try:
         async with sessions() as session, session.begin():
-            return await _process(session, records, group_id, handlers, unprefix, careful=False)
-    except HandlerFailed as failed:
-        cause = failed.__cause__
+            return await _process(session, records, group_id, handlers, unprefix, budget, careful=False)
+    except Exception as exc:
+        if not (isinstance(exc, HandlerFailed) or budget.overran):
+            raise
+        cause = exc.__cause__ or exc
         metrics.GROUP_RERUNS.labels(group_id).inc()
         log.warning("handler failed; running the group again, a savepoint per message",
-                    extra=fields(failed=str(failed), error=f"{type(cause).__name__}: {cause}"))
-    async with sessions() as session, session.begin():
-        return await _process(session, records, group_id, handlers, unprefix, careful=True)
+                    extra=fields(failed=str(exc), error=f"{type(cause).__name__}: {cause}"))
+    while True:  # each turn that overruns condemns one more message, so this ends
+        budget.overran = False
+        try:
+            async with sessions() as session, session.begin():
+                return await _process(session, records, group_id, handlers, unprefix, budget, careful=True)
+        except Exception:
+            if not budget.overran:
+                raise
+        if not await _database_answers(sessions):
+            raise InfrastructureError("a handler overran its budget and the database does not answer")
 
 
 async def _process(
     session: AsyncSession, records: Sequence[ConsumerRecord], group_id: str, handlers: dict[str, Handler],
-    unprefix: dict[str, str], careful: bool,
+    unprefix: dict[str, str], budget: _Budget, careful: bool,
 ) -> list[Outcome]:
     decoded = [(record, unprefix[record.topic], _decode(record, handlers)) for record in records]
     ours = [item for _, _, item in decoded if isinstance(item, Envelope) and item.event_type in handlers]
@@ -131,7 +170,7 @@ async def _process(
 
     async def flush() -> None:
         if run:
-            for outcome in await _handle_run(session, handlers[run[0][2].event_type], group_id, run):
+            for outcome in await _handle_run(session, handlers[run[0][2].event_type], budget, run):
                 applied(outcome)
             run.clear()
 
@@ -142,6 +181,9 @@ async def _process(
             outcome = Outcome("skipped", topic, record, item)  # a newer producer's type, or not ours: not marked
         elif item.event_id not in new_ids:
             outcome = Outcome("duplicate", topic, record, item)
+        elif item.event_id in budget.condemned:
+            new_ids.discard(item.event_id)
+            outcome = _dead_letter(group_id, topic, record, item, budget.condemned[item.event_id])
         elif erasures.predates_erasure(item.event_type, item.occurred_at, erased_at.get(item.lead_id)):
             new_ids.discard(item.event_id)
             outcome = Outcome("erased", topic, record, item, detail={"erased_at": erased_at[item.lead_id]})
@@ -154,7 +196,7 @@ async def _process(
                 run.append((record, topic, item))
                 continue
             await flush()  # what came before is applied first: one lead's events stay in order
-            outcome = await _handle(session, handler, group_id, topic, record, item, careful)
+            outcome = await _handle(session, handler, budget, group_id, topic, record, item, careful)
         if careful and outcome.outcome == "dead_lettered":
             await outbox.add_rows(session, outcome.rows)  # the applied ones wrote theirs in their savepoint
         applied(outcome)
@@ -199,13 +241,13 @@ async def _mark(session: AsyncSession, events: list[Envelope]) -> tuple[set[str]
 
 
 async def _handle_run(
-    session: AsyncSession, handler: Batch, group_id: str, run: list[tuple[ConsumerRecord, str, Envelope]]
+    session: AsyncSession, handler: Batch, budget: _Budget, run: list[tuple[ConsumerRecord, str, Envelope]]
 ) -> list[Outcome]:
     """Fast path: the run in one call. A failure re-runs the group carefully, a message at a time."""
     started = time.perf_counter()
     events = [event for _, _, event in run]
     try:
-        emitted_per_event = await handler.handle(session, events)
+        emitted_per_event = await budget.call(handler, session, events)
     except Exception as exc:
         if is_transient(exc):
             raise
@@ -225,28 +267,23 @@ def _applied(topic: str, record: ConsumerRecord, event: Envelope, seconds: float
     return Outcome("applied", topic, record, event, seconds, rows, published)
 
 
-async def _call(handler: Handler, session: AsyncSession, event: Envelope) -> Sequence[Publish]:
-    if isinstance(handler, Batch):
-        [emitted] = await handler.handle(session, [event])
-        return emitted
-    return await handler(session, event)
-
-
 async def _handle(
-    session: AsyncSession, handler: Handler, group_id: str, topic: str, record: ConsumerRecord, event: Envelope,
-    careful: bool,
+    session: AsyncSession, handler: Handler, budget: _Budget, group_id: str, topic: str, record: ConsumerRecord,
+    event: Envelope, careful: bool,
 ) -> Outcome:
     started = time.perf_counter()
     with log_context(event.event_id, event.correlation_id):
         try:
             if careful:
                 async with session.begin_nested():
-                    outcome = _applied(topic, record, event, 0.0, await _call(handler, session, event))
+                    [emitted] = await budget.call(handler, session, [event])
+                    outcome = _applied(topic, record, event, 0.0, emitted)
                     await outbox.add_rows(session, outcome.rows)
             else:
-                outcome = _applied(topic, record, event, 0.0, await _call(handler, session, event))
+                [emitted] = await budget.call(handler, session, [event])
+                outcome = _applied(topic, record, event, 0.0, emitted)
         except Exception as exc:
-            if is_transient(exc):
+            if budget.overran or is_transient(exc):
                 raise
             if not careful:
                 raise HandlerFailed(event.event_id) from exc
@@ -275,10 +312,15 @@ def _dead_letter(
     return Outcome("dead_lettered", topic, record, event, rows=[row], detail=detail)
 
 
-async def _database_answers(session: AsyncSession) -> bool:
-    """Asked after a handler failed: a dead connection must not send a good message to the DLQ."""
+async def _database_answers(where: AsyncSession | async_sessionmaker[AsyncSession]) -> bool:
+    """Asked after a handler failed or overran (then on a fresh connection): a dead or stuck
+    database must not send a good message to the DLQ."""
     try:
-        await asyncio.wait_for(session.execute(_PING), 5)
+        if isinstance(where, AsyncSession):
+            await asyncio.wait_for(where.execute(_PING), 5)
+        else:
+            async with where() as session:
+                await asyncio.wait_for(session.execute(_PING), 5)
         return True
     except Exception:
         return False

@@ -62,3 +62,6 @@ class ServiceSettings(BaseSettings):
     # messages without committing before it counts as stalled (not ready)
     lag_interval_seconds: float = Field(15.0, gt=0)
     stall_seconds: float = Field(60.0, gt=0)
+    # a handler call that takes longer has its message dead-lettered (lead_runtime.budget), so no
+    # message can wedge a consumer; generous next to the usual milliseconds
+    handler_budget_seconds: float = Field(5.0, gt=0)
