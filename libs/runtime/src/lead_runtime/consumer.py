@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
+from aiokafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
+from aiokafka.coordinator.assignors.sticky.sticky_assignor import StickyPartitionAssignor
 from aiokafka.errors import CommitFailedError, KafkaError
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -97,6 +99,11 @@ class ConsumerLoop:
         self.consumer = AIOKafkaConsumer(
             bootstrap_servers=self._kafka.bootstrap_servers,
             group_id=self._kafka.topic_prefix + self._sub.group_id,
+            group_instance_id=self._kafka.instance_id,
+            session_timeout_ms=self._kafka.session_timeout_ms,
+            # a rebalance moves as little as it can (a member keeps the partitions it had); round
+            # robin stays on offer so members of an older release can still join the group
+            partition_assignment_strategy=(StickyPartitionAssignor, RoundRobinPartitionAssignor),
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             max_poll_records=self._batch_size,
@@ -172,15 +179,18 @@ class ConsumerLoop:
 
 
 class _Rebalances(ConsumerRebalanceListener):
-    """Counts rebalances after a member's first assignment, and hands back what it has done:
-    offsets already committed in the database are committed to Kafka before the partitions
-    go, so their next owner does not re-read (and de-duplicate) them."""
+    """Counts rebalances after a member's first assignment and measures the pause each causes
+    (from giving its partitions up to getting the new ones: the member consumes nothing between),
+    and hands back what it has done: offsets already committed in the database are committed to
+    Kafka before the partitions go, so their next owner does not re-read (and de-duplicate) them."""
 
     def __init__(self, loop: ConsumerLoop) -> None:
         self._loop = loop
         self._assignments = 0
+        self._revoked_at: float | None = None
 
     async def on_partitions_revoked(self, revoked) -> None:
+        self._revoked_at = time.monotonic()
         if self._loop._pending and revoked:
             with contextlib.suppress(Exception):
                 await self._loop._commit_pending()
@@ -188,8 +198,12 @@ class _Rebalances(ConsumerRebalanceListener):
     async def on_partitions_assigned(self, assigned) -> None:
         self._assignments += 1
         if self._assignments > 1:
+            pause = time.monotonic() - (self._revoked_at or time.monotonic())
             metrics.CONSUMER_REBALANCES.labels(self._loop.group_id).inc()
-            log.info("partitions reassigned", extra=fields(partitions=len(assigned)))
+            metrics.REBALANCE_PAUSE_SECONDS.labels(self._loop.group_id).observe(pause)
+            log.info("partitions reassigned", extra=fields(
+                group=self._loop.group_id, partitions=sorted(f"{tp.topic}:{tp.partition}" for tp in assigned),
+                pause_ms=round(pause * 1000, 1)))
 
 
 def _report(group_id: str, o: Outcome) -> None:

@@ -29,6 +29,12 @@ EVENT_LOOP_LAG_MAX = Gauge("leadflow_event_loop_lag_max_seconds", "The worst eve
 CONSUMER_REBALANCES = Counter(
     "leadflow_consumer_rebalances_total", "Partition reassignments of a running consumer (after its first).", ["group"]
 )
+REBALANCE_PAUSE_SECONDS = Histogram(
+    "leadflow_consumer_rebalance_pause_seconds",
+    "How long a member consumed nothing during a rebalance: from its partitions revoked to the new ones assigned.",
+    ["group"],
+    buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
 DLQ_MESSAGES = Counter("leadflow_dlq_messages_total", "Messages sent to a dead-letter topic.", ["topic"])
 GROUP_RERUNS = Counter(
     "leadflow_group_reruns_total",

@@ -14,6 +14,12 @@ class KafkaSettings(BaseSettings):
 
     bootstrap_servers: str
     topic_prefix: str = ""
+    # Static group membership (KIP-345): a name unique to this process that it keeps across
+    # restarts (a StatefulSet pod's name). A member restarted within `session_timeout_ms` gets its
+    # partitions back without a rebalance, so the rest of the group never stops; one that stays
+    # away has its partitions moved after that timeout (a static member does not leave a group).
+    instance_id: str | None = Field(None, min_length=1, max_length=200)
+    session_timeout_ms: int = Field(10_000, ge=6_000, le=300_000)
 
     def topic(self, name: str) -> str:
         return self.topic_prefix + name
