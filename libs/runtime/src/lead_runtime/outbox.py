@@ -1,5 +1,9 @@
 """Transactional outbox: events are written in the same transaction as the state that caused
-them, and a relay publishes them to Kafka afterwards (at-least-once; consumers de-duplicate)."""
+them, and a relay publishes them to Kafka afterwards (at-least-once; consumers de-duplicate).
+
+Every process of a service runs a relay on the same table. They take turns, one round at a
+time, under a transaction-scoped advisory lock: two relays publishing at once would each send
+their rows in order, but a lead's later event could overtake its earlier one on the topic."""
 
 import asyncio
 import json
@@ -23,8 +27,12 @@ _INSERT = text(
     " SELECT t, k, v, CAST(h AS jsonb) FROM unnest(CAST(:topics AS text[]), CAST(:keys AS text[]),"
     " CAST(:values AS bytea[]), CAST(:headers AS text[])) WITH ORDINALITY AS row(t, k, v, h, n) ORDER BY n"
 )
+_TURN = text("SELECT pg_try_advisory_xact_lock(hashtext('lead_runtime.outbox'))")
+_WAIT_TURN = text("SELECT pg_advisory_xact_lock(hashtext('lead_runtime.outbox'))")
 _CLAIM = text("SELECT id, topic, key, value, headers FROM outbox ORDER BY id LIMIT :n FOR UPDATE SKIP LOCKED")
 _DELETE = text("DELETE FROM outbox WHERE id = ANY(:ids)")
+# Another relay's round is short, and it may have claimed before our rows committed: look again soon.
+BUSY_RETRY_SECONDS = 0.05
 
 
 def event_headers(event: Envelope) -> list[tuple[str, str]]:
@@ -92,16 +100,23 @@ class OutboxRelay:
                 log.exception("outbox relay failed; retrying in 2 s")
                 await asyncio.sleep(2)
                 continue
-            if sent < self._batch_size:
+            if sent is None:  # another process's relay has the turn
+                await asyncio.sleep(BUSY_RETRY_SECONDS)
+            elif sent < self._batch_size:
                 try:
                     await asyncio.wait_for(self._wake.wait(), self._idle)
                 except TimeoutError:
                     pass
                 self._wake.clear()
-        await self.relay_once()  # drain what the last commits wrote
+        await self.relay_once(wait=True)  # drain what the last commits wrote
 
-    async def relay_once(self) -> int:
+    async def relay_once(self, wait: bool = False) -> int | None:
+        """Publishes up to a batch; None when another relay has the turn (`wait`: await it)."""
         async with self._sessions() as session, session.begin():
+            if wait:
+                await session.execute(_WAIT_TURN)
+            elif not (await session.execute(_TURN)).scalar():
+                return None
             rows = (await session.execute(_CLAIM, {"n": self._batch_size})).all()
             if not rows:
                 return 0
