@@ -24,8 +24,11 @@ class SqlDeliveries:
             await session.execute(insert(t).values(row).on_conflict_do_nothing())
 
     async def forget_before(self, cutoff: datetime, batch: int = 5000) -> int:
-        """Deletes up to `batch` rows older than `cutoff` (small batches keep locks short)."""
+        """Deletes up to `batch` rows older than `cutoff` (small batches keep locks short). Rows
+        another purge is deleting are skipped, not waited for: two purges never queue behind (or
+        deadlock with) each other on the same rows."""
         async with self.sessions.begin() as session:
-            old = select(t.c.source, t.c.delivery_id).where(t.c.received_at < cutoff).limit(batch)
+            old = (select(t.c.source, t.c.delivery_id).where(t.c.received_at < cutoff).limit(batch)
+                   .with_for_update(skip_locked=True))
             result = await session.execute(delete(t).where(tuple_(t.c.source, t.c.delivery_id).in_(old)))
             return result.rowcount or 0
