@@ -1,12 +1,23 @@
 """A sales-ready lead reaches the CRM exactly once, however often the event or the push repeats."""
 
 import asyncio
+from pathlib import Path
 
+import httpx
 import pytest
 from lead_events import LeadHandedOff, Stage, derived_event_id, lead_id_for, topics
+from lead_runtime.db import make_engine, make_sessionmaker
+
+from handoff.adapters.crm_client import HttpCrmClient
+from handoff.agreement import load_policy
+from handoff.crm_push import CrmPush
+from handoff.handlers import on_lead_stage_changed, utc_now
+from handoff.routing_config import load_routing
+from handoff.settings import CrmSettings
 
 from tests.processes import free_port
 from tests.stubs.crm import CrmStub
+from tests.workers import rounds_at_once
 
 from .support import an_email, eventually, produce, read_events, run_handoff, sales_ready, wait_consumed
 
@@ -194,3 +205,25 @@ async def test_a_crm_down_for_a_while_gets_every_lead_once_when_it_is_back(datab
 async def _attempted(service, lead_id):
     answer = await service.http.get(f"/v1/handoffs/{lead_id}")
     return answer.status_code == 200 and answer.json()["handoffs"][0]["delivery"]["attempts"]
+
+
+async def test_two_pushers_at_once_push_each_handoff_once(database, crm):
+    """Two handoff workers (`serve worker` scaled past one) claim due pushes through SKIP LOCKED and a lease."""
+    config = Path(__file__).resolve().parents[3] / "config"
+    policy, rules = load_policy(config), load_routing(config)
+    engine = make_engine(database)
+    sessions = make_sessionmaker(engine)
+    try:
+        for _ in range(12):
+            async with sessions.begin() as session:
+                await on_lead_stage_changed(session, sales_ready(an_email()), policy=policy, clock=utc_now, push=True,
+                                            rules=rules)
+        settings = CrmSettings(url=crm.url, batch_size=3)
+        async with httpx.AsyncClient() as client:
+            pushers = [CrmPush(sessions, HttpCrmClient(client, crm.url, 2.0, "POST", None), settings, policy, utc_now)
+                       for _ in range(2)]
+            pushed = await rounds_at_once(*(p.push_due for p in pushers))
+    finally:
+        await engine.dispose()
+    assert pushed == 12
+    assert len(crm.requests) == 12 and len({r.key for r in crm.requests}) == 12

@@ -15,6 +15,8 @@ from handoff.routing_config import load_routing
 from handoff.sla_watch import SlaWatch
 from handoff.views import handoff_report
 
+from tests.workers import rounds_at_once
+
 from .support import an_email, sales_ready
 
 pytestmark = pytest.mark.integration
@@ -135,3 +137,16 @@ async def test_a_duplicate_sales_ready_event_does_not_move_the_round_robin(sessi
     assert other.data.assigned_to.rep_id == "rep-lena-fischer"
     [(_, third)] = await hand_off(sessions, clock, an_email())
     assert third.data.assigned_to.rep_id == "rep-jonas-weber"
+
+
+async def test_two_watchers_at_once_check_each_handoff_once(sessions):
+    """Two handoff workers (`serve worker` scaled past one) share the due handoffs through SKIP LOCKED."""
+    clock = Clock(T0)
+    for _ in range(12):
+        await hand_off(sessions, clock, an_email())
+    policy, rules = load_policy(CONFIG), load_routing(CONFIG)
+    watchers = [SlaWatch(sessions, policy, rules, clock, batch_size=3) for _ in range(2)]
+    clock.now = T0 + timedelta(minutes=31)
+    assert await rounds_at_once(*(w.check_due for w in watchers)) == 12  # none claimed by both
+    events = await breach_events(sessions)
+    assert len(events) == 12 and len({e.data.handoff_id for e in events}) == 12

@@ -10,14 +10,22 @@ from lead_events import (
     Consent, Contact, LeadSnapshot, LeadStageChanged, StageChangeData, TouchpointData, TouchpointRecorded,
     lead_id_for, topics,
 )
+from lead_runtime.db import make_engine, make_sessionmaker
 from lead_runtime.settings import HttpSettings
+from nurture.adapters.email_client import HttpEmailClient
+from nurture.agreement import load_catalogue
 from nurture.bootstrap import make_app
+from nurture.delivery import EmailPush
+from nurture.handlers import NurtureHandlers
+from nurture.scheduler import send_due_steps
 from nurture.settings import EmailSettings, Settings
 
 from tests.kafka_tools import eventually, produce, read_all
 from tests.stubs.email import EmailStub
+from tests.workers import rounds_at_once
 
 from .config import agreement_dir
+from .test_restart import insert_due_leads
 
 pytestmark = pytest.mark.integration
 
@@ -129,3 +137,22 @@ async def test_an_unsubscribe_cancels_a_queued_push(nurture, kafka_settings, esp
     assert delivery["attempts"] == 1
     assert esp.sent == {}
     assert len(esp.requests_for(step.data.step_id)) == 1
+
+
+async def test_two_pushers_at_once_send_each_step_once(fresh_database, tmp_path, esp):
+    """Two nurture workers (`serve worker` scaled past one) claim queued pushes through SKIP LOCKED and a lease."""
+    database = await fresh_database("nurture")
+    await insert_due_leads(database.url.get_secret_value().replace("postgresql+asyncpg://", "postgresql://"), 12)
+    engine = make_engine(database)
+    sessions = make_sessionmaker(engine)
+    handlers = NurtureHandlers(load_catalogue(agreement_dir(tmp_path)), push=True)
+    try:
+        assert await send_due_steps(sessions, handlers) == (12, 12)  # each step queued for a push
+        settings = EmailSettings(url=esp.url, batch_size=3)
+        async with httpx.AsyncClient() as client:
+            pushers = [EmailPush(sessions, HttpEmailClient(client, esp.url, 2.0), settings, handlers) for _ in range(2)]
+            pushed = await rounds_at_once(*(p.push_due for p in pushers))
+    finally:
+        await engine.dispose()
+    assert pushed == 12
+    assert len(esp.requests) == 12 and len({r.key for r in esp.requests}) == 12

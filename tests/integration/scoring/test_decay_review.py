@@ -1,17 +1,26 @@
 """Time passes: a marketing lead whose engagement decays below the threshold drops back, with an event."""
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import pytest
-from lead_events import topics
+from lead_events import decode, topics
+from lead_runtime.config import load_model
+from lead_runtime.db import make_engine, make_sessionmaker
 from lead_runtime.settings import HttpSettings
 from scoring.bootstrap import make_app
+from scoring.domain.policy import ScoringPolicy
+from scoring.handlers import ScoringHandlers
+from scoring.review import review_due
 from scoring.settings import Settings
+from sqlalchemy import text
 
 from tests.builders import a_contact, a_recorded
 from tests.kafka_tools import eventually, produce, read_all
+from tests.workers import rounds_at_once
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[3]
@@ -25,6 +34,10 @@ class MovableClock:
         return self.now
 
 
+def a_fit_25_contact() -> dict:
+    return a_contact(job_title="Sachbearbeiter", company={"name": "Handel GmbH", "employees": 850, "industry": "retail", "country": "DE"})
+
+
 async def test_quiet_marketing_lead_decays_back_to_prospect(fresh_database, kafka_settings):
     clock = MovableClock()
     settings = Settings(
@@ -32,7 +45,7 @@ async def test_quiet_marketing_lead_decays_back_to_prospect(fresh_database, kafk
         config_dir=ROOT / "config", review_interval_seconds=0.2,
     )
     app = make_app(settings, clock=clock)
-    contact = a_contact(job_title="Sachbearbeiter", company={"name": "Handel GmbH", "employees": 850, "industry": "retail", "country": "DE"})  # fit 25
+    contact = a_fit_25_contact()
     webinar = a_recorded("webinar_attended", contact)
     paper = a_recorded("whitepaper_downloaded", contact)
     async with app.router.lifespan_context(app):
@@ -57,3 +70,29 @@ async def test_quiet_marketing_lead_decays_back_to_prospect(fresh_database, kafk
 
 async def _is(stage, wanted: str) -> bool:
     return await stage() == wanted
+
+
+async def test_two_reviewers_at_once_review_each_lead_once(fresh_database):
+    """Two scoring workers (`serve worker` scaled past one) share the due reviews through SKIP LOCKED."""
+    clock = MovableClock()
+    database = await fresh_database("scoring")
+    policy = load_model(ROOT / "config" / "agreement.yaml", ScoringPolicy)
+    engine = make_engine(database)
+    sessions = make_sessionmaker(engine)
+    try:
+        for _ in range(12):
+            contact = a_fit_25_contact()
+            async with sessions.begin() as session:
+                await ScoringHandlers(policy, clock).on_touchpoints(
+                    session, [a_recorded("webinar_attended", contact), a_recorded("whitepaper_downloaded", contact)])
+        clock.now += timedelta(days=31)
+        runtime = SimpleNamespace(sessions=sessions, relay=SimpleNamespace(wake=lambda: None))
+        reviewers = [ScoringHandlers(policy, clock) for _ in range(2)]  # each process has its own
+        reviewed = await rounds_at_once(*(partial(review_due, runtime, h, 3) for h in reviewers))
+        async with sessions() as session:
+            rows = (await session.execute(text("SELECT value FROM outbox"))).scalars().all()
+    finally:
+        await engine.dispose()
+    assert reviewed == 12  # none claimed by both
+    changes = [decode(value) for value in rows]
+    assert len({c.lead_id for c in changes if c.data.to_stage == "prospect"}) == len(changes) == 12
