@@ -41,3 +41,7 @@ async def test_consumer_that_stopped_polling_is_not_ready():
     assert (await rt.readiness())["consumers"] is True
     loop.last_progress = time.monotonic() - 6
     assert (await rt.readiness())["consumers"] is False
+
+
+async def test_a_process_without_consumers_is_not_judged_by_them():
+    assert "consumers" not in await a_runtime().readiness()  # `serve api`, and ingest

@@ -1,10 +1,10 @@
-"""`python -m <service> serve|migrate`: the same few lines for every service."""
+"""`python -m <service> serve [all|api|worker]|migrate`: the same few lines for every service."""
 
 import argparse
 import gc
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import uvicorn
 from fastapi import FastAPI
@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from .config import ConfigError
 from .logs import configure_logging
 from .migrate import upgrade
+from .service import MODES
 from .settings import ServiceSettings
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -28,14 +29,24 @@ def tune_garbage_collector() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
+def parse_args(name: str, argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog=f"python -m {name}")
+    parser.add_argument("command", choices=["serve", "migrate"])
+    parser.add_argument("mode", nargs="?", choices=MODES,
+                        help="serve only: all (default, one process), api (routes), worker (consumers and workers)")
+    args = parser.parse_args(argv)
+    if args.command == "migrate" and args.mode is not None:
+        parser.error("migrate takes no mode")
+    args.mode = args.mode or "all"
+    return args
+
+
 def run_cli(
     name: str,
     get_settings: Callable[[], ServiceSettings],
-    make_app: Callable[[ServiceSettings], FastAPI],
+    make_app: Callable[..., FastAPI],  # make_app(settings, mode=...)
 ) -> None:
-    parser = argparse.ArgumentParser(prog=f"python -m {name}")
-    parser.add_argument("command", choices=["serve", "migrate"])
-    args = parser.parse_args()
+    args = parse_args(name)
     level = os.environ.get("LEADFLOW_LOG_LEVEL", "INFO").upper()
     if level not in LOG_LEVELS:
         raise SystemExit(f"{name}: LEADFLOW_LOG_LEVEL={level!r} is not one of {', '.join(LOG_LEVELS)}")
@@ -57,7 +68,7 @@ def run_cli(
         print(f"{name}: migrations applied")
         return
     try:
-        app = make_app(settings)
+        app = make_app(settings, mode=args.mode)
     except ConfigError as exc:
         raise SystemExit(f"{name}: refusing to start: invalid agreement file\n{exc}") from None
     tune_garbage_collector()

@@ -1,8 +1,15 @@
-"""One process per service: the HTTP API plus its consumers, outbox relay and workers.
+"""A service's process: the HTTP API, its consumers, outbox relay and workers, all of them or a part.
 
 `create_app` builds the FastAPI app; its lifespan opens the database, the Kafka producer and
 the background tasks, and closes them in order on shutdown (SIGTERM: the current batch
 finishes and commits, the outbox drains, then the process exits).
+
+The mode says what the process runs (`python -m <svc> serve [all|api|worker]`):
+- `all` (the default, for laptops and tests): everything in one process;
+- `api`: the routes, the outbox relay (routes write to the outbox; relays take turns, so any
+  number is safe) and the service's `api_workers`; no consumers, no other workers;
+- `worker`: the consumers, the outbox relay and the workers, behind an HTTP server that answers
+  only /healthz, /readyz and /metrics.
 """
 
 import asyncio
@@ -11,7 +18,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -34,6 +41,8 @@ from .settings import DatabaseSettings, ServiceSettings
 log = logging.getLogger(__name__)
 
 Worker = Callable[[asyncio.Event], Awaitable[None]]
+Mode = Literal["all", "api", "worker"]
+MODES: tuple[Mode, ...] = ("all", "api", "worker")
 
 
 @dataclass
@@ -42,6 +51,8 @@ class ServiceParts:
 
     subscriptions: list[Subscription] = field(default_factory=list)
     workers: list[Worker] = field(default_factory=list)
+    # keep what the routes read current (scoring's active agreement): run wherever routes are served
+    api_workers: list[Worker] = field(default_factory=list)
     state: dict[str, Any] = field(default_factory=dict)
     # called after each consumer commit with what the batch did, to wake the workers it concerns
     on_commit: list[Callable[[list[Outcome]], None]] = field(default_factory=list)
@@ -75,7 +86,8 @@ class Runtime:
         checks["kafka"] = await self._kafka_answers()
         checks["workers"] = all(not t.done() for t in self.tasks)
         checks["event_loop"] = self.loop_lag.current < self.settings.stall_seconds
-        checks["consumers"] = all(self._consumer_progresses(c) for c in self.consumers)
+        if self.consumers:  # an API process runs none, and is not judged by them
+            checks["consumers"] = all(self._consumer_progresses(c) for c in self.consumers)
         if self.relay is not None:
             checks["outbox"] = self.relay.healthy
         return checks
@@ -103,7 +115,7 @@ Build = Callable[[Runtime], ServiceParts]
 
 
 async def start_runtime(
-    name: str, settings: ServiceSettings, database: DatabaseSettings | None, build: Build, run_background: bool = True
+    name: str, settings: ServiceSettings, database: DatabaseSettings | None, build: Build, mode: Mode = "all"
 ) -> Runtime:
     producer = make_producer(settings.kafka)
     await producer.start()
@@ -113,24 +125,35 @@ async def start_runtime(
         rt.sessions = make_sessionmaker(rt.engine)
         rt.relay = OutboxRelay(rt.sessions, producer, settings.kafka)
     rt.parts = build(rt)
-    if not run_background:
-        return rt
-    rt.tasks.append(asyncio.create_task(rt.loop_lag.run(rt.stopping), name="event-loop-lag"))
+    _start(rt, "event-loop-lag", rt.loop_lag.run)
     if rt.relay is not None:
-        rt.tasks.append(asyncio.create_task(rt.relay.run(rt.stopping), name="outbox-relay"))
+        _start(rt, "outbox-relay", rt.relay.run)
+    if mode != "worker":
+        for worker in rt.parts.api_workers:
+            _start(rt, getattr(worker, "__name__", "api-worker"), worker)
+    if mode != "api":
+        _start_consumers(rt)
+        for worker in rt.parts.workers:
+            _start(rt, getattr(worker, "__name__", "worker"), worker)
+    return rt
+
+
+def _start(rt: Runtime, name: str, run: Worker) -> None:
+    rt.tasks.append(asyncio.create_task(run(rt.stopping), name=name))
+
+
+def _start_consumers(rt: Runtime) -> None:
+    settings = rt.settings
     for sub in rt.parts.subscriptions:
         loop = ConsumerLoop(sub, rt.sessions, settings.kafka, _after_commit(rt), settings.consumer_batch_size,
                             settings.consumer_fetch)
         rt.consumers.append(loop)
-        rt.tasks.append(asyncio.create_task(loop.run(rt.stopping), name=f"consumer-{sub.group_id}"))
+        _start(rt, f"consumer-{sub.group_id}", loop.run)
     if rt.consumers:
         kafka = settings.kafka
         groups = {kafka.topic_prefix + s.group_id: [kafka.topic(t) for t in s.topics] for s in rt.parts.subscriptions}
         rt.lag = LagMonitor(kafka.bootstrap_servers, groups, settings.lag_interval_seconds, settings.stall_seconds)
-        rt.tasks.append(asyncio.create_task(rt.lag.run(rt.stopping), name="lag-monitor"))
-    for worker in rt.parts.workers:
-        rt.tasks.append(asyncio.create_task(worker(rt.stopping), name=getattr(worker, "__name__", "worker")))
-    return rt
+        _start(rt, "lag-monitor", rt.lag.run)
 
 
 def _after_commit(rt: Runtime) -> Callable[[list[Outcome]], None]:
@@ -198,28 +221,30 @@ def create_app(
     database: DatabaseSettings | None,
     build: Build,
     routers: list[APIRouter],
-    run_background: bool = True,
+    mode: Mode = "all",
     own_body_limit: tuple[str, ...] = (),
 ) -> FastAPI:
-    """`own_body_limit`: path prefixes whose routes read the body themselves and refuse an
+    """`mode`: what the process runs (see the module's docstring); a worker serves none of `routers`.
+    `own_body_limit`: path prefixes whose routes read the body themselves and refuse an
     oversized one their own way (ingest keeps what it refuses); others get a plain 413."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.runtime = await start_runtime(name, settings, database, build, run_background)
-        log.info("started", extra={"fields": {"port": settings.http.port}})
+        app.state.runtime = await start_runtime(name, settings, database, build, mode)
+        log.info("started", extra={"fields": {"port": settings.http.port, "mode": mode}})
         try:
             yield
         finally:
             await stop_runtime(app.state.runtime)
             log.info("stopped")
 
-    app = FastAPI(title=f"leadflow {name}", lifespan=lifespan)
+    worker = mode == "worker"
+    app = FastAPI(title=f"leadflow {name}", lifespan=lifespan, openapi_url=None if worker else "/openapi.json")
     install_problem_handlers(app)
 
     app.add_middleware(Edge, limit=settings.http.max_body_bytes, own_body_limit=own_body_limit)
 
     app.include_router(_health_router())
-    for router in routers:
+    for router in [] if worker else routers:
         app.include_router(router)
     return app

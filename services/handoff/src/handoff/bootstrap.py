@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from lead_events import topics
 from lead_runtime.consumer import Subscription
 from lead_runtime.group import Outcome
-from lead_runtime.service import Runtime, ServiceParts, create_app
+from lead_runtime.service import Mode, Runtime, ServiceParts, create_app
 
 from .adapters.crm_client import HttpCrmClient
 from .agreement import load_policy
@@ -87,7 +87,7 @@ def _wake_on_handoffs(pusher: CrmPush, outcomes: list[Outcome]) -> None:
         pusher.wake()
 
 
-def make_app(settings: Settings, **overrides: object) -> FastAPI:
+def make_app(settings: Settings, mode: Mode = "all", **overrides: object) -> FastAPI:
     # Loaded here so an invalid agreement file stops the process before it serves anything.
     policy = load_policy(settings.config_dir, settings.crm.max_attempts)
     rules = load_routing(settings.config_dir)
@@ -97,4 +97,5 @@ def make_app(settings: Settings, **overrides: object) -> FastAPI:
         database=settings.database,
         build=partial(build, policy=policy, rules=rules, **overrides),
         routers=[router],
+        mode=mode,
     )

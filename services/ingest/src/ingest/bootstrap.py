@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi import FastAPI
 from lead_runtime.config import ConfigError, load_model
-from lead_runtime.service import Runtime, ServiceParts, create_app
+from lead_runtime.service import Mode, Runtime, ServiceParts, create_app
 
 from .adapters.deliveries import SqlDeliveries
 from .adapters.erasures import SqlErasures
@@ -69,7 +69,8 @@ def load_sources(settings: Settings) -> dict[str, WebhookSource]:
 
 
 def make_app(
-    settings: Settings, clock: Clock = _utc_now, deliveries: Deliveries | None = None, erasures: Erasures | None = None
+    settings: Settings, clock: Clock = _utc_now, deliveries: Deliveries | None = None, erasures: Erasures | None = None,
+    mode: Mode = "all",
 ) -> FastAPI:
     config = load_model(settings.config_dir / settings.sources_file, SourcesConfig)  # invalid: refuse to start
     sources = webhook_sources(config, settings)
@@ -89,6 +90,6 @@ def make_app(
     routers = [make_router(settings, in_flight), make_webhook_router(settings, sources, unknown, in_flight, clock),
                make_privacy_router(settings, clock)]
     app = create_app(name="ingest", settings=settings, database=settings.database, build=build, routers=routers,
-                     own_body_limit=("/v1/touchpoints", "/v1/webhooks/"))
+                     mode=mode, own_body_limit=("/v1/touchpoints", "/v1/webhooks/"))
     install_openapi(app, [WebhookAnswer])
     return app

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from lead_events import LeadStageChanged, PrivacyErasureRequested, TouchpointRecorded, topics
 from lead_runtime.consumer import Subscription
 from lead_runtime.group import Batch
-from lead_runtime.service import Runtime, ServiceParts, Worker, create_app
+from lead_runtime.service import Mode, Runtime, ServiceParts, Worker, create_app
 
 from .agreement import load_catalogue
 from .adapters.email_client import HttpEmailClient
@@ -57,7 +57,7 @@ def make_app(
     *,
     catalogue: Catalogue | None = None,
     clock: Clock | None = None,
-    run_background: bool = True,
+    mode: Mode = "all",
 ) -> FastAPI:
     # Loaded here, before anything starts: an invalid file stops the service, naming the line.
     catalogue = catalogue or load_catalogue(settings.config_dir)
@@ -67,7 +67,7 @@ def make_app(
         database=settings.database,
         build=partial(build, catalogue=catalogue, clock=clock),
         routers=[router, admin_router],
-        run_background=run_background,
+        mode=mode,
     )
 
 

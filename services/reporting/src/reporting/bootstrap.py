@@ -4,14 +4,14 @@ from fastapi import FastAPI
 from lead_events import topics
 from lead_runtime.consumer import Subscription
 from lead_runtime.group import Batch
-from lead_runtime.service import Runtime, ServiceParts, create_app
+from lead_runtime.service import Mode, Runtime, ServiceParts, create_app
 
 from . import handlers
 from .api import router
 from .settings import Settings
 
 
-def make_app(settings: Settings) -> FastAPI:
+def make_app(settings: Settings, mode: Mode = "all") -> FastAPI:
     def build(_: Runtime) -> ServiceParts:
         subscription = Subscription(
             group_id="reporting",
@@ -29,4 +29,5 @@ def make_app(settings: Settings) -> FastAPI:
         )
         return ServiceParts(subscriptions=[subscription])
 
-    return create_app(name="reporting", settings=settings, database=settings.database, build=build, routers=[router])
+    return create_app(name="reporting", settings=settings, database=settings.database, build=build, routers=[router],
+                      mode=mode)

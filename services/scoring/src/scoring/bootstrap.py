@@ -5,13 +5,13 @@ from lead_events import topics
 from lead_runtime.config import load_model
 from lead_runtime.consumer import Subscription
 from lead_runtime.group import Batch
-from lead_runtime.service import Runtime, ServiceParts, create_app
+from lead_runtime.service import Mode, Runtime, ServiceParts, create_app
 
 from .api import router
 from .erasure import on_erasure_requested
 from .domain.policy import ScoringPolicy
 from .handlers import Clock, ScoringHandlers
-from .review import review_worker
+from .review import agreement_worker, review_worker
 from .settings import Settings
 
 
@@ -19,7 +19,7 @@ def load_policy(settings: Settings) -> ScoringPolicy:
     return load_model(settings.config_dir / "agreement.yaml", ScoringPolicy)
 
 
-def make_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
+def make_app(settings: Settings, clock: Clock | None = None, mode: Mode = "all") -> FastAPI:
     policy = load_policy(settings)  # an invalid agreement stops the service here, naming the line
     source = str(settings.config_dir / "agreement.yaml")
     handlers = ScoringHandlers(policy, clock, source) if clock else ScoringHandlers(policy, source=source)
@@ -35,6 +35,8 @@ def make_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
             },
         )
         workers = [review_worker(rt, handlers, settings.review_interval_seconds)]
-        return ServiceParts(subscriptions=[subscription], workers=workers, state={"handlers": handlers})
+        return ServiceParts(subscriptions=[subscription], workers=workers, api_workers=[agreement_worker(rt, handlers)],
+                            state={"handlers": handlers})
 
-    return create_app(name="scoring", settings=settings, database=settings.database, build=build, routers=[router])
+    return create_app(name="scoring", settings=settings, database=settings.database, build=build, routers=[router],
+                      mode=mode)

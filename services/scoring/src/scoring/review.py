@@ -1,5 +1,6 @@
 """The review worker: follows the active agreement, and finds leads whose engagement may have decayed below their stage's
-threshold (an indexed due time, claimed with SKIP LOCKED) and lets the handler re-decide."""
+threshold (an indexed due time, claimed with SKIP LOCKED) and lets the handler re-decide. The agreement worker only
+follows the agreement, for a process that serves the routes and consumes nothing (`serve api`)."""
 
 import asyncio
 
@@ -31,3 +32,17 @@ async def review_due(rt: Runtime, handlers: ScoringHandlers, batch: int) -> int:
     if due:
         rt.relay.wake()
     return len(due)
+
+
+def agreement_worker(rt: Runtime, handlers: ScoringHandlers):
+    async def run(stopping: asyncio.Event) -> None:
+        await poll(lambda: follow_agreement(rt, handlers), stopping, AGREEMENT_CHECK_SECONDS, 1, "agreement check")
+
+    run.__name__ = "agreement-follow"
+    return run
+
+
+async def follow_agreement(rt: Runtime, handlers: ScoringHandlers) -> int:
+    async with rt.sessions() as session, session.begin():
+        await handlers.follow_active_agreement(session)
+    return 0
