@@ -160,7 +160,7 @@ def test_all_services_and_init_are_built_from_the_one_dockerfile(compose):
 
 
 def test_each_service_container_runs_its_own_serve_command(compose):
-    for svc in SERVICES:
+    for svc in SERVICES:  # the whole service in one process, as stack.sh runs it; deploy/k8s splits api and worker
         assert compose["services"][svc]["command"] == ["python", "-m", svc, "serve"]
 
 

@@ -1,6 +1,7 @@
 """deploy/k8s and deploy/grafana, validated without a cluster: each document against its upstream
 schema (tests/contract/official_schemas.py), then the things a schema cannot see: ports, probes,
-consumer groups, replica limits, and dashboard queries that name metrics the services really export."""
+the split into an API and a worker Deployment per service, consumer groups, replica limits, and
+dashboard queries that name metrics the services really export."""
 
 import copy
 import json
@@ -21,6 +22,7 @@ CONSUMERS = {"scoring": {"touchpoints", "lead.lifecycle"}, "nurture": {"lead.lif
              "handoff": {"lead.lifecycle", "crm.feedback"},
              "reporting": {"lead.lifecycle", "touchpoints", "handoff.leads", "crm.feedback"}}
 PARTITIONS = 6  # deploy/stack.sh num.partitions and `lead_runtime.topics create` default
+MODES = ("api", "worker")  # `python -m <svc> serve api|worker`: a Deployment each
 
 
 def documents() -> list[tuple[str, dict]]:
@@ -48,9 +50,11 @@ def test_every_manifest_matches_its_upstream_schema(source, doc):
     ("ScaledObject", lambda d: d["spec"].update(maxReplicas=3), "spec.maxReplicas: unknown field"),
     ("ScaledObject", lambda d: d["spec"].update(minReplicaCount="1"), "spec.minReplicaCount: Input should be a valid integer"),
     ("ScaledObject", lambda d: d["spec"]["triggers"][0].pop("type"), "spec.triggers.0.type: Field required"),
+    ("HorizontalPodAutoscaler", lambda d: d["spec"].update(maxReplica=3), "maxReplica"),
 ])
 def test_the_schemas_refuse_a_broken_manifest(kind, change, expected):
-    doc = copy.deepcopy(of_kind(kind)["scoring"])
+    name = {"Deployment": "scoring-api", "ScaledObject": "scoring-worker", "HorizontalPodAutoscaler": "scoring-api"}
+    doc = copy.deepcopy(of_kind(kind)[name.get(kind, "scoring")])
     change(doc)
     assert any(expected in problem for problem in manifest_problems(doc)), manifest_problems(doc)
 
@@ -65,36 +69,83 @@ def test_kustomization_lists_every_manifest():
     assert listed == {p.name for p in K8S.glob("*.yaml")} - {"kustomization.yaml"}
 
 
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("name", PORTS)
-def test_service_listens_where_its_probes_and_service_point(name):
-    deployment, service = of_kind("Deployment")[name], of_kind("Service")[name]
+def test_each_service_runs_an_api_and_a_worker_deployment_listening_where_their_probes_point(name, mode):
+    deployment = of_kind("Deployment")[f"{name}-{mode}"]
     [container] = deployment["spec"]["template"]["spec"]["containers"]
     env = {e["name"]: e["value"] for e in container["env"]}
     assert env[f"{name.upper()}_HTTP__PORT"] == str(PORTS[name])
     assert env[f"{name.upper()}_HTTP__HOST"] == "0.0.0.0"  # the default 127.0.0.1 is unreachable in a pod
     assert container["ports"] == [{"name": "http", "containerPort": PORTS[name]}]
-    assert container["command"] == ["python", "-m", name, "serve"]
+    assert container["command"] == ["python", "-m", name, "serve", mode]
     assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
     assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
-    assert service["spec"]["selector"] == deployment["spec"]["selector"]["matchLabels"]
-    assert deployment["spec"]["template"]["metadata"]["labels"].items() >= service["spec"]["selector"].items()
+    assert {"secretRef": {"name": "leadflow-databases"}} in container["envFrom"]  # every service has a database
+    labels = deployment["spec"]["template"]["metadata"]["labels"]
+    assert labels.items() >= deployment["spec"]["selector"]["matchLabels"].items()
+    assert deployment["spec"]["selector"]["matchLabels"]["app.kubernetes.io/component"] == mode
     # graceful shutdown: uvicorn's 20 s plus the pre-stop pause must fit in the grace period
     assert deployment["spec"]["template"]["spec"]["terminationGracePeriodSeconds"] >= 30
 
 
+@pytest.mark.parametrize("name", PORTS)
+def test_the_service_sends_requests_to_the_api_pods_only(name):
+    service, api = of_kind("Service")[name], of_kind("Deployment")[f"{name}-api"]
+    assert service["spec"]["selector"] == api["spec"]["selector"]["matchLabels"]
+    assert service["spec"]["ports"] == [{"name": "http", "port": PORTS[name], "targetPort": "http"}]
+    for other, deployment in of_kind("Deployment").items():
+        labels = deployment["spec"]["template"]["metadata"]["labels"]
+        assert (labels.items() >= service["spec"]["selector"].items()) == (other == f"{name}-api"), other
+
+
+@pytest.mark.parametrize("name", PORTS)
+def test_each_api_scales_on_cpu(name):
+    hpas = of_kind("HorizontalPodAutoscaler").values()
+    [hpa] = [h for h in hpas if h["spec"]["scaleTargetRef"]["name"] == f"{name}-api"]
+    assert hpa["spec"]["scaleTargetRef"]["kind"] == "Deployment"
+    assert 1 <= hpa["spec"]["minReplicas"] <= hpa["spec"]["maxReplicas"]
+    [metric] = hpa["spec"]["metrics"]
+    assert metric["resource"]["name"] == "cpu"
+    api = of_kind("Deployment")[f"{name}-api"]
+    assert "replicas" not in api["spec"]  # the autoscaler's, not reset by every `kubectl apply`
+    assert api["spec"]["template"]["spec"]["containers"][0]["resources"]["requests"]["cpu"]  # utilisation needs it
+
+
 @pytest.mark.parametrize("name", CONSUMERS)
-def test_each_consumer_scales_on_the_lag_of_its_group_up_to_the_partition_count(name):
-    scaled = of_kind("ScaledObject")[name]["spec"]
-    assert scaled["scaleTargetRef"]["name"] == name
+def test_each_worker_scales_on_the_lag_of_its_group_up_to_the_partition_count(name):
+    scaled = of_kind("ScaledObject")[f"{name}-worker"]["spec"]
+    assert scaled["scaleTargetRef"]["name"] == f"{name}-worker"
     assert 1 <= scaled["minReplicaCount"] <= scaled["maxReplicaCount"] <= PARTITIONS
     triggers = scaled["triggers"]
     assert {t["metadata"]["consumerGroup"] for t in triggers} == {name}  # the group is the service name
     assert {t["metadata"]["topic"] for t in triggers} == CONSUMERS[name]
     assert all(t["metadata"]["allowIdleConsumers"] == "false" for t in triggers)
+    assert "replicas" not in of_kind("Deployment")[f"{name}-worker"]["spec"]
 
 
-def test_ingest_has_no_lag_scaler():
-    assert "ingest" not in of_kind("ScaledObject")
+def test_every_lag_scaler_targets_a_worker_and_every_cpu_scaler_an_api():
+    commands = {n: d["spec"]["template"]["spec"]["containers"][0]["command"] for n, d in of_kind("Deployment").items()}
+    lag_targets = [s["spec"]["scaleTargetRef"]["name"] for s in of_kind("ScaledObject").values()
+                   if any(t["type"] == "kafka" for t in s["spec"]["triggers"])]
+    cpu_targets = [h["spec"]["scaleTargetRef"]["name"] for h in of_kind("HorizontalPodAutoscaler").values()]
+    assert lag_targets and all(commands[t][-2:] == ["serve", "worker"] for t in lag_targets)
+    assert cpu_targets and all(commands[t][-2:] == ["serve", "api"] for t in cpu_targets)
+    assert not set(lag_targets) & set(cpu_targets)  # two autoscalers on one Deployment would fight
+
+
+def test_ingest_runs_one_purging_worker_and_no_lag_scaler():
+    assert of_kind("Deployment")["ingest-worker"]["spec"]["replicas"] == 1
+    assert not any(s["spec"]["scaleTargetRef"]["name"].startswith("ingest") for s in of_kind("ScaledObject").values())
+
+
+def test_init_migrates_every_database_the_services_use():
+    [job] = of_kind("Job").values()
+    command = " ".join(job["spec"]["template"]["spec"]["containers"][0]["command"])
+    for name in PORTS:
+        assert f"python -m {name} migrate" in command
+    secret = of_kind("Secret")["leadflow-databases"]["stringData"]
+    assert {f"{name.upper()}_DATABASE__URL" for name in PORTS} <= set(secret)
 
 
 def test_consumer_topics_match_the_services_subscriptions():
