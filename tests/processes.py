@@ -28,6 +28,7 @@ class ServiceProcess:
     port: int
     log_path: Path
     process: subprocess.Popen | None = field(default=None, repr=False)
+    mode: str = "all"  # serve all|api|worker
 
     @property
     def url(self) -> str:
@@ -36,7 +37,7 @@ class ServiceProcess:
     def start(self) -> None:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", self.name, "serve"], cwd=ROOT, env=self.env, stdout=log, stderr=log
+            [sys.executable, "-m", self.name, "serve", self.mode], cwd=ROOT, env=self.env, stdout=log, stderr=log
         )
 
     def wait_ready(self, timeout: float = 60) -> None:

@@ -18,8 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
-from aiokafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
-from aiokafka.coordinator.assignors.sticky.sticky_assignor import StickyPartitionAssignor
 from aiokafka.errors import CommitFailedError, KafkaError
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -101,9 +99,8 @@ class ConsumerLoop:
             group_id=self._kafka.topic_prefix + self._sub.group_id,
             group_instance_id=self._kafka.instance_id,
             session_timeout_ms=self._kafka.session_timeout_ms,
-            # a rebalance moves as little as it can (a member keeps the partitions it had); round
-            # robin stays on offer so members of an older release can still join the group
-            partition_assignment_strategy=(StickyPartitionAssignor, RoundRobinPartitionAssignor),
+            # aiokafka's default round robin: its sticky assignor can leave a group rebalancing for
+            # good (aio-libs/aiokafka#1176; seen here in the two-instance drill)
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             max_poll_records=self._batch_size,
@@ -197,13 +194,15 @@ class _Rebalances(ConsumerRebalanceListener):
 
     async def on_partitions_assigned(self, assigned) -> None:
         self._assignments += 1
-        if self._assignments > 1:
+        owned = sorted(f"{tp.topic}:{tp.partition}" for tp in assigned)
+        if self._assignments == 1:
+            log.info("partitions assigned", extra=fields(group=self._loop.group_id, partitions=owned))
+        else:
             pause = time.monotonic() - (self._revoked_at or time.monotonic())
             metrics.CONSUMER_REBALANCES.labels(self._loop.group_id).inc()
             metrics.REBALANCE_PAUSE_SECONDS.labels(self._loop.group_id).observe(pause)
             log.info("partitions reassigned", extra=fields(
-                group=self._loop.group_id, partitions=sorted(f"{tp.topic}:{tp.partition}" for tp in assigned),
-                pause_ms=round(pause * 1000, 1)))
+                group=self._loop.group_id, partitions=owned, pause_ms=round(pause * 1000, 1)))
 
 
 def _report(group_id: str, o: Outcome) -> None:

@@ -146,7 +146,7 @@ def _start_consumers(rt: Runtime) -> None:
     settings = rt.settings
     for sub in rt.parts.subscriptions:
         loop = ConsumerLoop(sub, rt.sessions, settings.kafka, _after_commit(rt), settings.consumer_batch_size,
-                            settings.consumer_fetch)
+                            settings.consumer_fetch, settings.handler_budget_seconds)
         rt.consumers.append(loop)
         _start(rt, f"consumer-{sub.group_id}", loop.run)
     if rt.consumers:
