@@ -101,3 +101,22 @@ async def _by_email(client, email):
 async def _stages(kafka, lead_id, count):
     events = [e for e in await read_all(kafka, topics.LEAD_LIFECYCLE) if getattr(e, "lead_id", None) == lead_id]
     return events if len(events) >= count else None
+
+
+async def test_an_older_form_arriving_late_leaves_the_newer_profile_and_its_fit(scoring, kafka_settings):
+    """In order and out of order the same lead: the purchasing head of today, not the clerk of last week."""
+    from datetime import timedelta
+
+    email = a_contact()["email"]
+    now_form = a_recorded("form_submitted", a_contact(email))
+    week_old = a_recorded("form_submitted", a_contact(email, job_title="Sachbearbeiter",
+                                                      company={"name": "Klein GmbH", "employees": 12, "industry": "retail"}))
+    week_old = week_old.model_copy(update={"occurred_at": now_form.occurred_at - timedelta(days=7)})
+    await produce(kafka_settings, topics.TOUCHPOINTS, now_form, week_old)  # the older one arrives last
+
+    async def both_counted():
+        lead = await _lead(scoring, now_form.lead_id)
+        return lead if lead and lead["touchpoints"] == 2 else None
+
+    lead = await eventually(both_counted)
+    assert lead["persona"] == "purchasing" and lead["fit_grade"] == "A", lead

@@ -174,7 +174,7 @@ class ScoringHandlers:
                              behaviour=BehaviourState(self.policy.behaviour.half_life_days))
             batch.leads[lead_id] = lead
         if event.data.contact.email:  # a known visitor's anonymous touchpoint adds behaviour only
-            lead.profile = lead.profile.merged(profile_from(event.data, self.policy))
+            lead.profile = lead.profile.merged(profile_from(event.data, self.policy), event.occurred_at)
             lead.consent = consent_record(lead.consent, event)
         activity = activity_from(event.event_id, event.data, event.occurred_at)
         batch.ledgers.setdefault(lead_id, [])
@@ -247,7 +247,7 @@ class ScoringHandlers:
         adopted = []
         for stored in rows:
             data = TouchpointData.model_validate(stored.data)
-            lead.profile = lead.profile.merged(profile_from(data, self.policy))
+            lead.profile = lead.profile.merged(profile_from(data, self.policy), stored.occurred_at)
             lines = behaviour_lines(activity_from(stored.event_id, data, stored.occurred_at), earlier + adopted, self.policy)
             adopted += lines
         return adopted

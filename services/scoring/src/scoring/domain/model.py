@@ -1,7 +1,7 @@
 """Plain data the scoring rules work on."""
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 
@@ -19,13 +19,31 @@ class LeadProfile:
     industry: str | None = None
     country: str | None = None
     bant: dict[str, str] = field(default_factory=dict)  # budget/authority/need/timeline answers
+    # when each field (and each BANT answer, as "bant.<key>") was said: the occurred_at of the
+    # touchpoint, as UTC ISO text with microseconds, so that texts compare as times
+    said_at: dict[str, str] = field(default_factory=dict)
 
-    def merged(self, newer: "LeadProfile") -> "LeadProfile":
-        """What a later touchpoint says wins; what it leaves out is kept."""
-        changes = {k: v for k, v in vars(newer).items() if v not in (None, "", {})}
-        if newer.bant:
-            changes["bant"] = {**self.bant, **newer.bant}
-        return replace(self, **changes)
+    def merged(self, newer: "LeadProfile", at: datetime | None = None) -> "LeadProfile":
+        """What the person said last (by `at`, when it happened, not when it arrived) wins; what a
+        touchpoint leaves out is kept. An older form arriving late fills only what is unknown or
+        was said before it. A field said at no known time (stored before times were kept) yields."""
+        when = at.astimezone(UTC).isoformat(timespec="microseconds") if at is not None else None
+        said = dict(self.said_at)
+
+        def newer_than_known(name: str) -> bool:
+            if when is None:
+                return True
+            if said.get(name, "") > when:
+                return False
+            said[name] = when
+            return True
+
+        changes = {k: v for k, v in vars(newer).items()
+                   if k not in ("bant", "said_at") and v not in (None, "", {}) and newer_than_known(k)}
+        answers = {k: v for k, v in newer.bant.items() if newer_than_known(f"bant.{k}")}
+        if answers:
+            changes["bant"] = {**self.bant, **answers}
+        return replace(self, **changes, said_at=said)
 
     @property
     def email_domain(self) -> str | None:

@@ -35,7 +35,7 @@ def replay(touchpoints: list[Recorded], policy: ScoringPolicy, now: datetime, si
         if tp.activity.touchpoint_id in seen:
             continue  # a touchpoint counts once, however often it was stored or sent
         seen.add(tp.activity.touchpoint_id)
-        profile = profile.merged(tp.profile)
+        profile = profile.merged(tp.profile, tp.activity.occurred_at)
         ledger += behaviour_lines(tp.activity, ledger, policy)
         score = score_lead(profile, ledger, tp.activity.occurred_at, policy, since)
         decision = decide_stage(stage, score.fit, score.engagement, profile, wants_sales_contact(tp.activity, policy), policy, ())
