@@ -69,7 +69,7 @@ async def test_a_webhook_payload_with_nul_is_refused_and_kept(client, publisher)
     encode(rejection)
 
 
-@pytest.mark.parametrize("path", ["email-events%2Fx", "..%2f..%2fetc", "a/b/c", "x%00y"])
+@pytest.mark.parametrize("path", ["email-events%2Fx", "..%2f..%2fetc", "a/b/c", "x%00y", "line%0Abreak", "%0D%0A"])
 async def test_an_encoded_path_is_an_unknown_source_answered_as_a_problem_and_kept(client, publisher, path):
     response = await client.post(f"/v1/webhooks/{path}", json={"a": 1})
     assert response.status_code == 404, response.text

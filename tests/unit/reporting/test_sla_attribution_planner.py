@@ -1,7 +1,8 @@
 import pytest
 from reporting.domain.attribution import attribution
-from reporting.domain.planner import PlanInput, plan
+from reporting.domain.planner import OutOfRange, PlanInput, plan
 from reporting.domain.sla import sla_report
+from reporting.reports import RATE_KEYS, plan_report
 
 from .history import WEEK, h, small_history
 
@@ -61,3 +62,12 @@ def test_the_planner_example_in_the_docs_is_what_the_planner_answers():
     assert (f"{year['won']} wins, {year['opportunity']} opportunities, {year['sales_accepted']} accepted,"
             f" {year['sales_ready']} sales-ready, {year['marketing_lead']} marketing leads a year") in example
     assert f"{needed['won']['week']['exact']} wins a week (to plan: {needed['won']['week']['to_plan']})" in example
+
+
+@pytest.mark.parametrize("target, deal, rate", [(1e308, 1, 1e-308), (1e308, 1e-308, 0.5), (float("inf"), 1, 0.5)])
+def test_a_plan_beyond_any_number_is_refused_not_a_crash(target, deal, rate):
+    rates = dict.fromkeys(RATE_KEYS, rate)
+    with pytest.raises(OutOfRange):
+        plan(PlanInput(target, 1, deal, rates))
+    report = plan_report(small_history(), h(100), target, 1, deal, rates)
+    assert report["error"] == "out_of_range" and report["detail"]

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from scoring.domain.rules import behaviour_lines, wants_sales_contact
 
@@ -70,3 +70,10 @@ def test_late_stage_buying_signals_are_marked():
     visit = behaviour_lines(an_activity("page_visited"), [], policy)[0]
     assert tender.strong and "strong buying signal" in tender.detail
     assert not visit.strong
+
+
+def test_a_touchpoint_dated_in_the_year_1_is_capped_without_overflowing():
+    first = datetime(1, 1, 1, 0, 0, 5, tzinfo=UTC)
+    ledger = behaviour_lines(an_activity("page_visited", first, "old"), [], sample_policy())
+    assert ledger[0].points == 1
+    assert behaviour_lines(an_activity("page_visited", first, "again"), ledger, sample_policy())[0].points == 1

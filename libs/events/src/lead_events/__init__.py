@@ -2,7 +2,7 @@
 
 from .assignment import RepAssignment
 from .codec import EVENT_TYPES, UndecodableEvent, UnknownEventType, decode, encode
-from .envelope import CLOCK_SKEW, Envelope, Payload, derived_event_id, is_ahead
+from .envelope import CLOCK_SKEW, Envelope, Payload, derived_event_id, is_ahead, span_before
 from .handoff import CrmFeedbackReceived, FeedbackData, HandoffData, LeadHandedOff, Outcome
 from .identity import lead_id_for, lead_id_for_visitor, normalise_email
 from .lifecycle import ConsentRecord, Evidence, LeadSnapshot, LeadStageChanged, Stage, StageChangeData
@@ -27,7 +27,7 @@ from . import topics
 
 __all__ = [
     "EVENT_TYPES", "UndecodableEvent", "UnknownEventType", "decode", "encode",
-    "CLOCK_SKEW", "Envelope", "Payload", "derived_event_id", "is_ahead",
+    "CLOCK_SKEW", "Envelope", "Payload", "derived_event_id", "is_ahead", "span_before",
     "CrmFeedbackReceived", "FeedbackData", "HandoffData", "LeadHandedOff", "Outcome",
     "lead_id_for", "lead_id_for_visitor", "normalise_email",
     "ConsentRecord", "Evidence", "LeadSnapshot", "LeadStageChanged", "Stage", "StageChangeData",

@@ -7,20 +7,27 @@ from typing import Annotated, Any, ClassVar, Self
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 
+# The first and last instants there are: PostgreSQL's driver (asyncpg) writes them as -infinity
+# and infinity and reads them back without a zone, so no timestamp column can hold them.
+_ENDS = (datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC))
+
+
 def in_utc_range(v: datetime) -> datetime:
     """A time that lies outside the years 1 to 9999 in UTC (0001-01-01T00:00+14:00) cannot be
-    compared or stored: refused like any invalid value."""
+    compared or stored, nor can either end of that range: refused like any invalid value."""
     try:
-        v.astimezone(UTC)
+        utc = v.astimezone(UTC)
     except OverflowError:
         raise ValueError("the time lies outside the years 1 to 9999 in UTC") from None
+    if utc in _ENDS:
+        raise ValueError(f"{utc.isoformat()} is an end of the time range, which the database stores as infinity")
     return v
 
 
 def _utc_if_naive(v: datetime) -> datetime:
     """A producer that leaves out the zone (another team's CRM writing crm.feedback) means UTC,
     so every timestamp compares with every other."""
-    return in_utc_range(v) if v.tzinfo is not None else v.replace(tzinfo=UTC)
+    return in_utc_range(v if v.tzinfo is not None else v.replace(tzinfo=UTC))
 
 
 # Every timestamp in an event: one without a zone is read as UTC.
@@ -33,6 +40,12 @@ CLOCK_SKEW = timedelta(minutes=5)
 def is_ahead(at: datetime, now: datetime, skew: timedelta = CLOCK_SKEW) -> bool:
     """`at` lies in the future, beyond the clock skew allowed."""
     return at > now + skew
+
+
+def span_before(at: datetime, span: timedelta) -> datetime:
+    """`at - span`, or the earliest time there is: a valid time in the year 1 (a touchpoint, a
+    report's end) must not overflow the window that reaches back from it."""
+    return at - span if at - _ENDS[0] > span else _ENDS[0]
 
 
 class Payload(BaseModel):

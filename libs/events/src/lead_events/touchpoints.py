@@ -34,15 +34,25 @@ class Company(Payload):
     industry: str | None = Field(None, max_length=100, examples=["manufacturing"])
     country: str | None = Field(None, max_length=2, min_length=2, examples=["DE"])
 
+    # Case changes can change the length ("ß".upper() is "SS", "İ".lower() two characters): the
+    # limits hold for the normalised value too, or every consumer would refuse what ingest accepted.
     @field_validator("domain")
     @classmethod
     def _lower_domain(cls, v: str | None) -> str | None:
-        return v.strip().lower() if v else v
+        return _at_most(v.strip().lower(), 253) if v else v
 
     @field_validator("country")
     @classmethod
     def _upper_country(cls, v: str | None) -> str | None:
+        if v and len(v.upper()) != 2:
+            raise ValueError("a country is a two-letter code (ISO 3166-1), e.g. DE")
         return v.upper() if v else v
+
+
+def _at_most(v: str, limit: int) -> str:
+    if len(v) > limit:
+        raise ValueError(f"String should have at most {limit} characters (lower-cased: {len(v)})")
+    return v
 
 
 class RecordedContact(Payload):

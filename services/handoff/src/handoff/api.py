@@ -1,14 +1,15 @@
 """Thin routes: CRM feedback in, handoff status out. Errors are problem+json."""
 
 from datetime import datetime
-from typing import Any, Self
+from typing import Annotated, Any, Self
 
 from fastapi import APIRouter
 from lead_events import FeedbackData, Outcome, is_ahead, lead_id_for
+from lead_events.envelope import in_utc_range
 from lead_runtime.outbox import add_event
 from lead_runtime.problems import Problem
 from lead_runtime.service import RuntimeDep, SessionDep
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from .handlers import submit_feedback
 from .views import handoff_report
@@ -24,7 +25,8 @@ class FeedbackIn(BaseModel):
     outcome: Outcome
     reason: str | None = Field(None, max_length=200, examples=["not_ready", "competitor"])
     rep_id: str | None = Field(None, max_length=200)
-    at: AwareDatetime | None = Field(None, description="When sales decided; defaults to now.")
+    at: Annotated[AwareDatetime, AfterValidator(in_utc_range)] | None = Field(  # as FeedbackData will need it
+        None, description="When sales decided; defaults to now.")
     handoff_id: str | None = Field(None, description="Defaults to the lead's latest handoff.")
 
     @model_validator(mode="after")

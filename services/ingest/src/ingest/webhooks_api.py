@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from lead_runtime.problems import problem_response
 from pydantic import BaseModel, Field
+from starlette.convertors import PathConvertor, register_url_convertor
 from starlette.requests import ClientDisconnect
 
 from .api import (
@@ -21,6 +22,16 @@ from .settings import Settings
 from .webhooks import Answered, WebhookSource, receive_webhook
 
 log = logging.getLogger(__name__)
+
+
+class AnyText(PathConvertor):
+    """`path`, line breaks included: a source with an encoded one ("a%0Ab") still reaches the
+    route and is kept as an unknown source (`.*` stops at a line break: the router's bare 404)."""
+
+    regex = "(?s:.*)"
+
+
+register_url_convertor("anytext", AnyText())
 
 
 def get_deliveries(request: Request) -> Deliveries:
@@ -71,8 +82,8 @@ def make_webhook_router(
     limit = settings.http.max_body_bytes
 
     @router.post(
-        # :path so that an encoded slash ("a%2Fb", "..%2f..") still reaches here and is kept as an unknown source
-        "/v1/webhooks/{source:path}", openapi_extra=WEBHOOK_BODY, responses=WEBHOOK_RESPONSES,
+        # :anytext so that an encoded slash or line break ("a%2Fb", "..%2f..", "a%0Ab") still reaches here
+        "/v1/webhooks/{source:anytext}", openapi_extra=WEBHOOK_BODY, responses=WEBHOOK_RESPONSES,
         summary="A source's own payload (website form, Zoom webinar, download, SendGrid events)",
     )
     async def post_webhook(

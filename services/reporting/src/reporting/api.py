@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
+from lead_events import span_before
 from lead_runtime.problems import Problem
 from lead_runtime.service import RuntimeDep, SessionDep
 from pydantic import BaseModel, Field
@@ -29,7 +30,7 @@ To = Annotated[datetime | None, Query(description="default: now")]
 def period_of(start: datetime | None, end: datetime | None) -> Period:
     now = datetime.now(UTC)
     end = _aware(end) if end else now + timedelta(seconds=1)
-    start = _aware(start) if start else end - timedelta(days=30)
+    start = _aware(start) if start else span_before(end, timedelta(days=30))  # `to` may lie in the year 1
     if start >= end:
         raise Problem(422, "Invalid period", "`from` must be before `to`.")
     return Period(start, end)
@@ -81,6 +82,8 @@ async def make_plan(body: PlanRequest, session: SessionDep, format: Format = "js
         raise Problem(422, "Invalid rate", "Every conversion rate must be greater than 0 and at most 1.")
     report = reports.plan_report(await SqlReadModel(session).history(), datetime.now(UTC), body.revenue_target_eur,
                                  body.marketing_share, body.average_deal_eur, body.rates)
+    if report.get("error") == "out_of_range":
+        raise Problem(422, "Plan out of range", report["detail"])
     if "error" in report:
         raise Problem(422, "Rates missing", f"Not enough history to measure {', '.join(report['missing'])}; send them in `rates`.",
                       measured_rates=report["measured_rates"])

@@ -89,6 +89,8 @@ def _planner(plan: dict | None, form: dict) -> str:
             for stage, r in plan["needed"].items()
         )
         table = f"<table><tr><th>needed</th><th>per quarter</th><th>per week</th><th>now per week</th><th>on track</th></tr>{rows}</table>"
+    elif plan and plan.get("error") == "out_of_range":
+        table = f"<p class='muted'>{escape(plan['detail'])}</p>"
     elif plan:
         table = f"<p class='muted'>Rates missing ({escape(', '.join(plan.get('missing', [])))}): not enough history yet; enter them via POST /v1/plan.</p>"
     return f"<section><h2>Reverse-funnel planner</h2><form method='get'>{inputs}<button>Plan</button></form>{table}</section>"

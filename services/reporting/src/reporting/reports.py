@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from .domain.attribution import attribution
 from .domain.funnel import funnel
 from .domain.model import FUNNEL, History, Period
-from .domain.planner import PlanInput, plan
+from .domain.planner import OutOfRange, PlanInput, plan
 from .domain.slicing import groups_of, restricted
 from .domain.sla import sla_report
 
@@ -78,7 +78,10 @@ def plan_report(history: History, now: datetime, target: float, share: float, de
     missing = [k for k, v in used.items() if not v]
     if missing:
         return {"error": "missing_rates", "missing": missing, "measured_rates": measured_rates}
-    result = plan(PlanInput(target, share, deal, used), per_week)
+    try:
+        result = plan(PlanInput(target, share, deal, used), per_week)
+    except OutOfRange as exc:
+        return {"error": "out_of_range", "detail": str(exc)}
     return {"rates_used": used, "rates_measured": measured_rates, "run_rate_weeks": 13, **result}
 
 

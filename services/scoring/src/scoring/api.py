@@ -14,6 +14,7 @@ from .domain.lead import LeadState
 from .domain.score import explain, score_lead
 
 router = APIRouter(prefix="/v1", tags=["leads"])
+MAX_OFFSET = 2**63 - 1  # PostgreSQL's OFFSET is a bigint: beyond it a 422, not a driver error
 
 
 async def _view(repo: SqlLeadScores, lead: LeadState, rt: RuntimeDep) -> dict:
@@ -57,7 +58,7 @@ async def find_leads(
     email: Annotated[str | None, Query(max_length=254)] = None,
     stage: Stage | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict:
     repo = SqlLeadScores(session)
     if email is not None:

@@ -9,7 +9,8 @@ from functools import lru_cache
 
 from lead_events import (
     ConsentRecord, Evidence, LeadScored, LeadSnapshot, LeadStageChanged, ScoreData, Stage,
-    StageChangeData, TouchpointData, TouchpointRecorded, TouchpointType, derived_event_id, lead_id_for_visitor, topics,
+    StageChangeData, TouchpointData, TouchpointRecorded, TouchpointType, derived_event_id, lead_id_for_visitor,
+    span_before, topics,
 )
 from lead_events.touchpoints import Company
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -219,7 +220,7 @@ class ScoringHandlers:
     async def _cap_windows(self, repo: SqlLeadScores, lead_ids: list[str], earliest: datetime) -> dict[str, list]:
         """What the caps' windows of touchpoints from `earliest` on can see, not the whole ledger."""
         rules, longest = self._capped_rules()
-        return await repo.lines_since(lead_ids, rules, earliest - longest)
+        return await repo.lines_since(lead_ids, rules, span_before(earliest, longest))
 
     async def _fresh_behaviour(self, repo: SqlLeadScores, leads: list[LeadState]) -> None:
         """A lead stored before the running state, recycled since, or under another half-life is

@@ -26,12 +26,18 @@ class PlanInput:
     rates: dict[str, float]     # keys as in STEPS; each 0 < rate <= 1
 
 
+class OutOfRange(ValueError):
+    """The figures needed are beyond any number (a huge target over a tiny deal or tiny rates)."""
+
+
 def plan(given: PlanInput, run_rate_per_week: dict[str, float] | None = None) -> dict:
     needed = {"won": given.revenue_target_eur * given.marketing_share / given.average_deal_eur}
     later = "won"
     for stage, rate_key in STEPS[1:]:
         needed[stage] = needed[later] / given.rates[rate_key]
         later = stage
+    if not all(math.isfinite(n) for n in needed.values()):
+        raise OutOfRange("The leads needed exceed any number: check the target, the average deal and the rates.")
     out = {}
     for stage, yearly in needed.items():
         row = {}

@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from lead_events import span_before
+
 from ..model import Activity, ScoreLine
 from ..policy import ScoringPolicy
 
@@ -27,10 +29,10 @@ def behaviour_lines(
     rule = f"behaviour.{activity.type}"
     cap = policy.behaviour.caps.get(activity.type)
     if cap is not None and base > 0:
-        window_start = activity.occurred_at - timedelta(days=cap.days)
+        since = span_before(activity.occurred_at, timedelta(days=cap.days))  # a touchpoint of the year 1 too
         used = sum(
             e.points for e in earlier
-            if e.rule == rule and e.occurred_at and window_start <= e.occurred_at <= activity.occurred_at
+            if e.rule == rule and e.occurred_at and since <= e.occurred_at <= activity.occurred_at
         )
         base = max(min(base, cap.points - used), 0)
     lines = []
