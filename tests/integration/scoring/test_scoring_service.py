@@ -120,3 +120,25 @@ async def test_an_older_form_arriving_late_leaves_the_newer_profile_and_its_fit(
 
     lead = await eventually(both_counted)
     assert lead["persona"] == "purchasing" and lead["fit_grade"] == "A", lead
+
+
+async def test_page_visits_out_of_order_end_with_the_score_in_order_delivery_gives(scoring, kafka_settings):
+    """The page-visit cap (10 points per 30-day period) by event time: one lead's visits arrive in
+    order, an identical lead's newest first; both end with the same engagement."""
+    from datetime import timedelta
+
+    in_order, reversed_ = a_contact(), a_contact()
+    start = a_recorded("page_visited", in_order).occurred_at - timedelta(days=20)
+    times = [start + timedelta(days=d, hours=h) for d in range(0, 20, 2) for h in (0, 5)]  # 20 visits
+
+    def visits(contact):
+        return [a_recorded("page_visited", contact).model_copy(update={"occurred_at": at}) for at in times]
+
+    await produce(kafka_settings, topics.TOUCHPOINTS, *visits(in_order), *reversed(visits(reversed_)))
+
+    async def counted(contact):
+        lead = await _lead(scoring, lead_id_for(contact["email"]))
+        return lead if lead and lead["touchpoints"] == len(times) else None
+
+    first, second = await eventually(lambda: counted(in_order)), await eventually(lambda: counted(reversed_))
+    assert second["engagement_score"] == pytest.approx(first["engagement_score"], abs=0.01)

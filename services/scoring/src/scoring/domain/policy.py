@@ -64,6 +64,8 @@ class Exclusions(_Strict):
 
 
 class Cap(_Strict):
+    """At most `points` per touchpoint type in each fixed period of `days` days (rules/caps.py)."""
+
     points: float = Field(ge=0)
     days: float = Field(gt=0)
 

@@ -1,11 +1,8 @@
 """Behaviour points for one touchpoint: base points, depth extras, caps per type and period."""
 
-from datetime import timedelta
-
-from lead_events import span_before
-
 from ..model import Activity, ScoreLine
 from ..policy import ScoringPolicy
+from .caps import capped
 
 
 def _depth_lines(activity: Activity, policy: ScoringPolicy) -> list[ScoreLine]:
@@ -24,23 +21,21 @@ def _depth_lines(activity: Activity, policy: ScoringPolicy) -> list[ScoreLine]:
 def behaviour_lines(
     activity: Activity, earlier: list[ScoreLine], policy: ScoringPolicy
 ) -> list[ScoreLine]:
-    """Ledger entries for `activity`; `earlier` holds this lead's earlier behaviour entries."""
+    """Ledger entries for `activity`; `earlier` holds this lead's behaviour entries so far (for a
+    capped type, all of the cap period's). A late touchpoint under a cap may also correct the
+    later ones of its period (lines with their touchpoint ids, see `caps`)."""
     base = policy.behaviour.points.get(activity.type, 0)
     rule = f"behaviour.{activity.type}"
     cap = policy.behaviour.caps.get(activity.type)
+    corrections: list[ScoreLine] = []
     if cap is not None and base > 0:
-        since = span_before(activity.occurred_at, timedelta(days=cap.days))  # a touchpoint of the year 1 too
-        used = sum(
-            e.points for e in earlier
-            if e.rule == rule and e.occurred_at and since <= e.occurred_at <= activity.occurred_at
-        )
-        base = max(min(base, cap.points - used), 0)
+        base, corrections = capped(activity, base, cap, rule, earlier)
     lines = []
     if base:
         strong = is_strong_signal(activity.type, policy)
         detail = activity.type.replace("_", " ") + (" (strong buying signal)" if strong else "")
         lines.append(ScoreLine(rule, base, activity.touchpoint_id, detail, activity.occurred_at, strong))
-    return lines + _depth_lines(activity, policy)
+    return lines + _depth_lines(activity, policy) + corrections
 
 
 def is_strong_signal(activity_type: str, policy: ScoringPolicy) -> bool:
