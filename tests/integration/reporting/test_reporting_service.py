@@ -63,14 +63,34 @@ async def test_figures_follow_the_events(fresh_database, kafka_settings):
             attribution = (await client.get("/v1/reports/attribution")).json()
             assert attribution["items"][0]["item"] == "wb-1"
 
-            csv = (await client.get("/v1/reports/funnel", params={"format": "csv"})).text.splitlines()
-            assert csv[0].startswith("group,stage,leads_now") and any(row.startswith("(all),sales_ready,0,1,1,1,") for row in csv)
+            plain = await client.get("/v1/reports/funnel", params={"format": "csv"})
+            assert plain.headers["content-type"] == "text/csv; charset=utf-8"
+            assert plain.headers["content-disposition"] == 'attachment; filename="funnel.csv"'
+            csv = plain.text.splitlines()
+            assert csv[0].startswith("group,stage,reason,leads_now") and any(row.startswith("(all),sales_ready,,0,1,1,1,") for row in csv)
+            german = await client.get("/v1/reports/funnel", params={"format": "csv", "dialect": "excel-de"})
+            assert german.content.startswith(b"\xef\xbb\xbfgroup;stage;reason;")
+            rows = german.content.decode("utf-8-sig").splitlines()
+            assert any(row.startswith("(all);recycled;not_ready;;;1;") for row in rows)
+            assert any(row.startswith("(all);disqualified;competitor;;;1;") for row in rows)
+            assert any(row.startswith("(all);lost;;0;;0;0;") for row in rows)
+            for path in ("/v1/reports/sla", "/v1/reports/attribution"):
+                answer = await client.get(path, params={"format": "csv", "dialect": "excel-de"})
+                assert answer.status_code == 200 and answer.content.startswith(b"\xef\xbb\xbf")
+            sla_rows = (await client.get("/v1/reports/sla", params={"format": "csv", "dialect": "excel-de"})).text
+            assert ";1,0;" in sla_rows  # the first-contact rate with a decimal comma
+            assert (await client.get("/v1/reports/sla", params={"format": "csv", "dialect": "excel"})).status_code == 422
 
             plan = await client.post("/v1/plan", json={
                 "revenue_target_eur": 1_000_000, "marketing_share": 0.5, "average_deal_eur": 25_000,
                 "rates": {"opportunity_to_won": 0.5, "sales_accepted_to_opportunity": 0.5,
                           "sales_ready_to_sales_accepted": 0.5, "marketing_lead_to_sales_ready": 0.5}})
             assert plan.status_code == 200 and plan.json()["needed"]["marketing_lead"]["year"]["exact"] == 320
+            plan_csv = await client.post("/v1/plan", params={"format": "csv", "dialect": "excel-de"}, json={
+                "revenue_target_eur": 1_000_000, "marketing_share": 0.5, "average_deal_eur": 25_000,
+                "rates": {"opportunity_to_won": 0.5, "sales_accepted_to_opportunity": 0.5,
+                          "sales_ready_to_sales_accepted": 0.5, "marketing_lead_to_sales_ready": 0.5}})
+            assert plan_csv.text.removeprefix("\ufeff").splitlines()[1].startswith("won;20,0;20;5,0;5;0,38;1;")
             bad = await client.post("/v1/plan", json={"revenue_target_eur": 1, "marketing_share": 0.5, "average_deal_eur": 1})
             assert bad.status_code == 422 and "rates" in bad.json()["detail"]
 

@@ -1,7 +1,5 @@
 """Reporting's HTTP surface: figures as JSON or CSV, the planner, and the dashboard page."""
 
-import csv
-import io
 import logging
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
@@ -9,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 from lead_events import span_before
+from lead_runtime.csv_dialect import DIALECTS, DialectName, csv_text
 from lead_runtime.problems import Problem
 from lead_runtime.service import RuntimeDep, SessionDep
 from pydantic import BaseModel, Field
@@ -16,6 +15,7 @@ from pydantic import BaseModel, Field
 from . import reports
 from .adapters.lag import consumer_lag
 from .adapters.repository import SqlReadModel
+from .csv_export import attribution_table, funnel_table, plan_table, sla_table
 from .dashboard import render
 from .domain.model import Period
 from .domain.slicing import DIMENSIONS
@@ -23,6 +23,8 @@ from .domain.slicing import DIMENSIONS
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["reports"])
 Format = Annotated[Literal["json", "csv"], Query(description="csv for a spreadsheet")]
+Dialect = Annotated[DialectName, Query(description="with format=csv: plain (RFC 4180: `,`, UTF-8) or excel-de"
+                                       " (German Excel: `;`, UTF-8 with BOM, decimal comma)")]
 From = Annotated[datetime | None, Query(alias="from", description="default: 30 days ago")]
 To = Annotated[datetime | None, Query(description="default: now")]
 
@@ -40,32 +42,30 @@ def _aware(at: datetime) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
-def as_csv(rows: list[list], name: str) -> Response:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    return Response(buffer.getvalue(), media_type="text/csv",
+def as_csv(rows: list[list], name: str, dialect: DialectName) -> Response:
+    return Response(csv_text(rows, DIALECTS[dialect]), media_type="text/csv; charset=utf-8",
                     headers={"content-disposition": f'attachment; filename="{name}.csv"'})
 
 
 @router.get("/v1/reports/funnel")
-async def funnel(session: SessionDep, start: From = None, to: To = None, by: Annotated[str | None, Query(description=f"one of {', '.join(DIMENSIONS)}")] = None, format: Format = "json"):
+async def funnel(session: SessionDep, start: From = None, to: To = None, by: Annotated[str | None, Query(description=f"one of {', '.join(DIMENSIONS)}")] = None, format: Format = "json", dialect: Dialect = "plain"):
     if by is not None and by not in DIMENSIONS:
         raise Problem(422, "Unknown dimension", f"`by` must be one of {', '.join(DIMENSIONS)}.")
     report = reports.funnel_report(await SqlReadModel(session).history(), period_of(start, to), datetime.now(UTC), by)
-    return as_csv(reports.funnel_csv(report), "funnel") if format == "csv" else report
+    return as_csv(funnel_table(report), "funnel", dialect) if format == "csv" else report
 
 
 @router.get("/v1/reports/sla")
-async def sla(session: SessionDep, start: From = None, to: To = None, format: Format = "json"):
+async def sla(session: SessionDep, start: From = None, to: To = None, format: Format = "json", dialect: Dialect = "plain"):
     report = reports.sla(await SqlReadModel(session).history(), period_of(start, to), datetime.now(UTC))
-    return as_csv(reports.sla_csv(report), "sla") if format == "csv" else report
+    return as_csv(sla_table(report), "sla", dialect) if format == "csv" else report
 
 
 @router.get("/v1/reports/attribution")
 async def attribution(session: SessionDep, stage: Literal["sales_ready", "won"] = "sales_ready",
-                      start: From = None, to: To = None, format: Format = "json"):
+                      start: From = None, to: To = None, format: Format = "json", dialect: Dialect = "plain"):
     report = reports.attribution_report(await SqlReadModel(session).history(), period_of(start, to), stage)
-    return as_csv(reports.attribution_csv(report), "attribution") if format == "csv" else report
+    return as_csv(attribution_table(report), "attribution", dialect) if format == "csv" else report
 
 
 class PlanRequest(BaseModel):
@@ -77,7 +77,7 @@ class PlanRequest(BaseModel):
 
 
 @router.post("/v1/plan")
-async def make_plan(body: PlanRequest, session: SessionDep, format: Format = "json"):
+async def make_plan(body: PlanRequest, session: SessionDep, format: Format = "json", dialect: Dialect = "plain"):
     if any(not 0 < r <= 1 for r in body.rates.values()):
         raise Problem(422, "Invalid rate", "Every conversion rate must be greater than 0 and at most 1.")
     report = reports.plan_report(await SqlReadModel(session).history(), datetime.now(UTC), body.revenue_target_eur,
@@ -87,7 +87,7 @@ async def make_plan(body: PlanRequest, session: SessionDep, format: Format = "js
     if "error" in report:
         raise Problem(422, "Rates missing", f"Not enough history to measure {', '.join(report['missing'])}; send them in `rates`.",
                       measured_rates=report["measured_rates"])
-    return as_csv(reports.plan_csv(report), "plan") if format == "csv" else report
+    return as_csv(plan_table(report), "plan", dialect) if format == "csv" else report
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
