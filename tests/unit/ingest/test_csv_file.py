@@ -2,7 +2,7 @@
 
 import pytest
 
-from ingest.domain.csv_file import UnreadableFile, decoded, one_per_email, read_rows
+from ingest.domain.csv_file import UnreadableFile, decoded, delimiter_of, one_per_email, read_rows
 
 
 def test_utf8_with_or_without_bom_is_read():
@@ -44,3 +44,10 @@ def test_the_same_email_twice_is_one_contact_and_the_later_rows_cells_win():
     assert [r.cells["E-Mail"].strip().lower() for r in merged] == ["a@x.de", "b@x.de"]
     assert merged[0].cells["Position"] == "Leiter Einkauf" and merged[0].cells["Telefon"] == "123"
     assert merged[0].merged_lines == (4,)
+
+
+def test_the_delimiter_is_the_one_the_file_uses():
+    assert delimiter_of("E-Mail;Firma\na@x.de;X GmbH\n") == ";"
+    assert delimiter_of("email\tcompany\na@x.de\tX\n") == "\t"
+    assert delimiter_of("email,company\na@x.de,X\n") == ","
+    assert delimiter_of("email\n") == ","  # one column: nothing to tell, the plain one

@@ -2,7 +2,6 @@
 
 import argparse
 import asyncio
-import csv
 import json
 import sys
 import uuid
@@ -11,17 +10,19 @@ from pathlib import Path
 
 from lead_events import TouchpointIn, TouchpointType, topics
 from lead_events.text import cleaned, unsafe_fields
+from lead_runtime.csv_dialect import csv_text
 from lead_runtime.kafka import KafkaEventPublisher, make_producer
 from lead_runtime.problems import validation_errors
 from pydantic import ValidationError
 
 from .domain.contacts_csv import email_of, row_touchpoint
-from .domain.csv_file import UnreadableFile, decoded, one_per_email, read_rows
+from .domain.csv_file import UnreadableFile, decoded, delimiter_of, one_per_email, read_rows
 from .domain.event_time import ahead_of_time
 from .domain.model import ReceivedBody, Refusal
 from .domain.normalise import recorded_event
 from .domain.rejection import rejected_event
 from .handlers import PublishFailed, publish
+from .rejected_report import AS_FILE, REPORT_DIALECTS, rejected_table, report_dialect
 from .settings import Settings, get_settings
 
 BATCH = 500
@@ -42,9 +43,12 @@ def _row_touchpoint(doc: dict, now: datetime, skew: timedelta) -> tuple[Touchpoi
 
 async def import_file(
     settings: Settings, path: Path, source: str, kind: str, dry_run: bool, report: Path, encoding: str | None = None,
+    report_dialect_name: str = AS_FILE,
 ) -> int:
+    raw = path.read_bytes()
     try:
-        headers, read = read_rows(decoded(path.read_bytes(), encoding))
+        text = decoded(raw, encoding)
+        headers, read = read_rows(text)
     except UnreadableFile as exc:
         print(f"{path.name}: not imported: {exc}.", file=sys.stderr)
         return 1
@@ -93,11 +97,8 @@ async def import_file(
         if producer is not None:
             await producer.stop()
     if rejected:
-        with report.open("w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
-            writer.writerow(["line", "reason", *headers])
-            for number, reason, row in rejected:
-                writer.writerow([number, reason, *(row.get(h, "") for h in headers)])
+        dialect = report_dialect(report_dialect_name, raw, delimiter_of(text), encoding)
+        report.write_bytes(csv_text(rejected_table(headers, rejected), dialect).encode())
     verb = "would publish" if dry_run else "published"
     print(f"{path.name}: {len(rows)} rows, {accepted} {verb}, {len(rejected)} rejected"
           + (f" (report: {report})" if rejected else ""))
@@ -117,10 +118,13 @@ def main(argv: list[str]) -> None:
                         help="the touchpoint each row becomes (default form_submitted)")
     parser.add_argument("--dry-run", action="store_true", help="validate and report, publish nothing")
     parser.add_argument("--report", type=Path, help="rejected rows as CSV (default FILE.rejected.csv)")
+    parser.add_argument("--report-dialect", choices=REPORT_DIALECTS, default=AS_FILE,
+                        help="as-file (default): German Excel's (`;`, BOM) for a file saved by Excel, else plain;"
+                             " or plain, or excel-de")
     parser.add_argument("--encoding", help="the file's one encoding if not UTF-8, e.g. cp1252 (default UTF-8, BOM or not)")
     args = parser.parse_args(argv)
     if not args.file.is_file():
         sys.exit(f"no such file: {args.file}")
     report = args.report or args.file.with_suffix(".rejected.csv")
     sys.exit(asyncio.run(import_file(get_settings(), args.file, args.source, args.type, args.dry_run, report,
-                                     args.encoding)))
+                                     args.encoding, args.report_dialect)))

@@ -40,13 +40,21 @@ def decoded(raw: bytes, encoding: str | None = None) -> str:
         raise UnreadableFile(f"line {line} is not {name} (byte {exc.start}); {hint}") from exc
 
 
-def read_rows(text: str) -> tuple[list[str], list[Row]]:
-    """Header and rows; `,` `;` or tab, whichever the file uses; a quoted cell keeps its line breaks."""
+def delimiter_of(text: str) -> str:
+    """`,` `;` or tab, whichever the file uses (`,` when it cannot tell)."""
+    return _sniffed(text).delimiter
+
+
+def _sniffed(text: str) -> type[csv.Dialect]:
     try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+        return csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+        return csv.excel
+
+
+def read_rows(text: str) -> tuple[list[str], list[Row]]:
+    """Header and rows, split on the file's delimiter; a quoted cell keeps its line breaks."""
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=_sniffed(text))
     headers = list(reader.fieldnames or [])
     rows, start = [], reader.line_num + 1
     for cells in reader:
