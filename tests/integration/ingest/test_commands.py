@@ -120,3 +120,12 @@ async def test_an_export_that_mixes_encodings_is_refused_naming_the_line_and_not
     assert await _import(kafka_settings, export, tmp_path / "r.csv") == 1
     assert "line 3 is not UTF-8" in capsys.readouterr().err
     assert await read_topic(kafka_settings, "touchpoints", 0) == []
+
+
+async def test_an_import_marked_historical_publishes_its_touchpoints_marked_so(kafka_settings: KafkaSettings, tmp_path: Path):
+    export = tmp_path / "messe-2019.csv"
+    export.write_text("E-Mail;Vorname;Nachname;Firma\nanna@example-industrie.de;Anna;Schmidt;Example GmbH\n", encoding="utf-8")
+    assert await import_file(Settings(kafka=kafka_settings), export, "marketing-ops", "event_attended", False,
+                             tmp_path / "r.csv", historical=True) == 0
+    [record] = await read_topic(kafka_settings, "touchpoints", 1)
+    assert decode(record.value).data.historical is True

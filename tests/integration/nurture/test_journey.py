@@ -102,3 +102,24 @@ async def test_production_gets_other_material_and_unsubscribe_stops_the_journey(
     view = await eventually(unsubscribed, timeout=45)
     assert view["next_step"] is None
     assert len(await steps_in_view(nurture, lead_id, 1)) == 1  # no invitation after the unsubscribe
+
+
+async def test_a_webinar_from_years_ago_or_an_import_marked_historical_starts_no_journey(nurture, kafka_settings):
+    """Beyond the agreement's horizon (history.horizon_days) a webinar counts but starts nothing:
+    'one day after the webinar' means nothing for a webinar of 2016. A current one still does."""
+    from datetime import timedelta
+
+    old, imported, current = (f"{kind}.{uuid.uuid4().hex[:8]}@example-industrie.de" for kind in ("old", "imp", "now"))
+    for email in (old, imported, current):
+        await produce(kafka_settings, topics.LEAD_LIFECYCLE, prospect(email, "purchasing"))
+    years_ago = touchpoint(old, "webinar_attended", webinar_id="wb-preisgleitklauseln")
+    years_ago = years_ago.model_copy(update={"occurred_at": years_ago.recorded_at - timedelta(days=3650)})
+    marked = touchpoint(imported, "webinar_attended", webinar_id="wb-preisgleitklauseln")
+    marked = marked.model_copy(update={"data": marked.data.model_copy(update={"historical": True})})
+    await produce(kafka_settings, topics.TOUCHPOINTS, years_ago, marked,
+                  touchpoint(current, "webinar_attended", webinar_id="wb-preisgleitklauseln"))
+
+    await eventually(lambda: journey_steps(kafka_settings, lead_id_for(current), 1), timeout=45)
+    for email in (old, imported):
+        view = (await nurture.get(f"/v1/leads/{lead_id_for(email)}/nurture")).json()
+        assert view["journeys"] == [], view

@@ -142,3 +142,21 @@ async def test_page_visits_out_of_order_end_with_the_score_in_order_delivery_giv
 
     first, second = await eventually(lambda: counted(in_order)), await eventually(lambda: counted(reversed_))
     assert second["engagement_score"] == pytest.approx(first["engagement_score"], abs=0.01)
+
+
+async def test_a_contact_request_from_years_ago_sends_no_one_to_sales_a_current_one_does(scoring, kafka_settings):
+    """Beyond the horizon a touchpoint is stored and scored, decayed, but starts no fast lane."""
+    from datetime import timedelta
+
+    old, marked, current = a_contact(), a_contact(), a_contact()
+    years_ago = a_recorded("contact_requested", old)
+    years_ago = years_ago.model_copy(update={"occurred_at": years_ago.recorded_at - timedelta(days=3650)})
+    imported = a_recorded("contact_requested", marked)
+    imported = imported.model_copy(update={"data": imported.data.model_copy(update={"historical": True})})
+    await produce(kafka_settings, topics.TOUCHPOINTS, years_ago, imported, a_recorded("contact_requested", current))
+
+    assert (await eventually(lambda: _ready(scoring, lead_id_for(current["email"]))))["stage"] == "sales_ready"
+    for contact in (old, marked):
+        lead = await eventually(lambda: _lead(scoring, lead_id_for(contact["email"])))
+        assert lead["stage"] != "sales_ready", lead
+        assert lead["touchpoints"] == 1

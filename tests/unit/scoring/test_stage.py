@@ -83,3 +83,27 @@ def test_more_engagement_never_lowers_a_score(types, extra):
     before = sum(l.points for l in ledger)
     after = before + sum(l.points for l in behaviour_lines(an_activity(extra, NOW, "x"), ledger, policy))
     assert after >= before
+
+
+def test_without_a_current_touchpoint_nobody_becomes_sales_ready_but_may_become_a_marketing_lead():
+    policy = sample_policy()
+    lead = a_lead()
+    fit = assess_fit(lead, policy)
+    decision = decide_stage("prospect", fit, 60, lead, False, policy, (), current_touchpoint=False)
+    assert decision.to_stage == "marketing_lead"
+    assert "next current touchpoint" in decision.reason
+    assert decide_stage("marketing_lead", fit, 60, lead, False, policy, (), current_touchpoint=False) is None
+
+
+def test_a_touchpoint_is_historical_when_marked_or_older_than_the_horizon_on_arrival():
+    from datetime import timedelta
+
+    from lead_events import is_historical
+
+    from tests.builders import a_contact, a_recorded
+
+    fresh = a_recorded("webinar_attended", a_contact())
+    late = fresh.model_copy(update={"occurred_at": fresh.recorded_at - timedelta(days=91)})
+    marked = fresh.model_copy(update={"data": fresh.data.model_copy(update={"historical": True})})
+    horizon = sample_policy().history.horizon
+    assert (is_historical(fresh, horizon), is_historical(late, horizon), is_historical(marked, horizon)) == (False, True, True)

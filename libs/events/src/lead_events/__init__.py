@@ -22,6 +22,7 @@ from .touchpoints import (
     TouchpointRecorded,
     TouchpointRejected,
     TouchpointType,
+    is_historical,
 )
 from . import topics
 
@@ -35,5 +36,5 @@ __all__ = [
     "RepAssignment", "LeadSlaBreached", "SlaBreachData",
     "ErasureData", "PrivacyErasureRequested", "anonymise_contact", "anonymise_touchpoint", "redact",
     "Company", "Consent", "Contact", "RecordedContact", "RejectionData", "TouchpointBatchIn", "TouchpointData",
-    "TouchpointIn", "TouchpointRecorded", "TouchpointRejected", "TouchpointType", "topics",
+    "TouchpointIn", "TouchpointRecorded", "TouchpointRejected", "TouchpointType", "is_historical", "topics",
 ]

@@ -1,6 +1,6 @@
 """Touchpoints: what ingest accepts over HTTP, and what it publishes or refuses."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar, Literal
 
@@ -135,6 +135,10 @@ class TouchpointData(Payload):
     properties: dict[str, Any] = Field(default_factory=dict)
     consent: Consent | None = None
     sender_event_id: str | None = Field(None, description="The sender's own id, if it sent one.")
+    historical: bool = Field(
+        False, description="Marked by an import of old data (`python -m ingest import --historical`): stored and"
+        " scored, decayed, but it starts no fast lane, no nurture journey and no handoff by itself.",
+    )
 
     @field_validator("contact", mode="before")
     @classmethod
@@ -147,6 +151,12 @@ class TouchpointRecorded(Envelope):
     EVENT_TYPE: ClassVar[str] = "touchpoint.recorded"
     event_type: Literal["touchpoint.recorded"] = "touchpoint.recorded"
     data: TouchpointData
+
+
+def is_historical(event: TouchpointRecorded, horizon: timedelta) -> bool:
+    """Marked historical, or it happened longer than `horizon` before it arrived (a sender's backlog,
+    an old export): it counts, but nobody acts on it as if it had just happened."""
+    return event.data.historical or event.recorded_at - event.occurred_at > horizon
 
 
 class RejectionData(Payload):

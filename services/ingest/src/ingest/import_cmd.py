@@ -43,7 +43,7 @@ def _row_touchpoint(doc: dict, now: datetime, skew: timedelta) -> tuple[Touchpoi
 
 async def import_file(
     settings: Settings, path: Path, source: str, kind: str, dry_run: bool, report: Path, encoding: str | None = None,
-    report_dialect_name: str = AS_FILE,
+    report_dialect_name: str = AS_FILE, historical: bool = False,
 ) -> int:
     raw = path.read_bytes()
     try:
@@ -72,7 +72,7 @@ async def import_file(
             doc = row_touchpoint(row, source=source, touchpoint_type=kind, imported_at=now.isoformat())
             touchpoint, errors = _row_touchpoint(doc, now, settings.clock_skew)
             if touchpoint is not None:
-                batch.append(recorded_event(touchpoint, now))
+                batch.append(recorded_event(touchpoint, now, historical))
                 accepted += 1
             else:
                 rejected.append((number, "; ".join(f"{e['field']}: {e['message']}" for e in errors), cleaned(row)))
@@ -121,10 +121,14 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--report-dialect", choices=REPORT_DIALECTS, default=AS_FILE,
                         help="as-file (default): German Excel's (`;`, BOM) for a file saved by Excel, else plain;"
                              " or plain, or excel-de")
+    parser.add_argument("--historical", action="store_true",
+                        help="old data (a past trade fair's list): stored and scored, decayed, but it starts no fast"
+                             " lane, no nurture journey and no handoff; rows older than the agreement's horizon"
+                             " (history.horizon_days) are treated so anyway")
     parser.add_argument("--encoding", help="the file's one encoding if not UTF-8, e.g. cp1252 (default UTF-8, BOM or not)")
     args = parser.parse_args(argv)
     if not args.file.is_file():
         sys.exit(f"no such file: {args.file}")
     report = args.report or args.file.with_suffix(".rejected.csv")
     sys.exit(asyncio.run(import_file(get_settings(), args.file, args.source, args.type, args.dry_run, report,
-                                     args.encoding, args.report_dialect)))
+                                     args.encoding, args.report_dialect, args.historical)))

@@ -1,6 +1,7 @@
 """config/nurture.yaml: personas, content tracks and contact limits, validated at start-up."""
 
 import re
+from dataclasses import replace
 from datetime import time, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -222,5 +223,5 @@ def load_catalogue(config_dir: Path) -> Catalogue:
     """Raises lead_runtime.config.ConfigError naming file, line and field. The fields a form
     asks for come from the handoff terms in agreement.yaml, so they never drift apart."""
     agreement = load_model(config_dir / FILE_NAME, NurtureAgreement)
-    required, bant = load_handoff_terms(config_dir)
-    return agreement.to_catalogue(required, bant)
+    required, bant, horizon = load_handoff_terms(config_dir)
+    return replace(agreement.to_catalogue(required, bant), horizon=horizon)

@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from lead_events import (
     Envelope, LeadStageChanged, NurtureStepData, NurtureStepTriggered, Stage, TouchpointRecorded,
-    derived_event_id, lead_id_for_visitor, topics,
+    derived_event_id, is_historical, lead_id_for_visitor, topics,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -127,7 +127,9 @@ class NurtureHandlers:
             content_id = content_taken_up(data.type, data.properties)
             if content_id:
                 consumed.append((lead.lead_id, content_id, event.occurred_at, event.event_id))
-            for run in journeys_started(self.catalogue, lead, data.type, data.properties, content_id, event.occurred_at):
+            starts = [] if is_historical(event, self.catalogue.horizon) else journeys_started(
+                self.catalogue, lead, data.type, data.properties, content_id, event.occurred_at)
+            for run in starts:  # "one day after the webinar" means nothing for a webinar of years ago
                 journeys.append((lead.lead_id, replace(run, correlation_id=event.correlation_id), event.event_id))
         await repo.add_consumed_many(consumed)
         steps = await repo.steps_for([lead.lead_id for lead in leads])

@@ -1,6 +1,8 @@
-"""What handoff needs from a lead, read from scoring's agreement file (config/agreement.yaml):
-`required_for_handoff` and the BANT answer properties. Only these keys are read."""
+"""What nurture reads from scoring's agreement file (config/agreement.yaml): what handoff needs
+from a lead (`required_for_handoff`, the BANT answer properties) and the horizon beyond which a
+touchpoint is historical. Only these keys are read."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from lead_runtime.config import load_model
@@ -15,14 +17,21 @@ class _BantTerms(BaseModel):
     properties: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_BANT))
 
 
+class _History(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    horizon_days: float = Field(90, gt=0)
+
+
 class HandoffTerms(BaseModel):
     model_config = ConfigDict(extra="ignore")
     required_for_handoff: list[str] = Field(default_factory=lambda: ["email"])
     bant: _BantTerms = _BantTerms()
+    history: _History = _History()
 
 
-def load_handoff_terms(config_dir: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(required fields, BANT properties); the defaults when the file is not there."""
+def load_handoff_terms(config_dir: Path) -> tuple[tuple[str, ...], tuple[str, ...], timedelta]:
+    """(required fields, BANT properties, the horizon); the defaults when the file is not there."""
     path = config_dir / FILE_NAME
     terms = load_model(path, HandoffTerms) if path.exists() else HandoffTerms()
-    return tuple(terms.required_for_handoff), tuple(terms.bant.properties.values())
+    return (tuple(terms.required_for_handoff), tuple(terms.bant.properties.values()),
+            timedelta(days=terms.history.horizon_days))

@@ -9,8 +9,8 @@ from functools import lru_cache
 
 from lead_events import (
     ConsentRecord, Evidence, LeadScored, LeadSnapshot, LeadStageChanged, ScoreData, Stage,
-    StageChangeData, TouchpointData, TouchpointRecorded, TouchpointType, derived_event_id, lead_id_for_visitor,
-    span_before, topics,
+    StageChangeData, TouchpointData, TouchpointRecorded, TouchpointType, derived_event_id, is_historical,
+    lead_id_for_visitor, span_before, topics,
 )
 from lead_events.touchpoints import Company
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -190,9 +190,10 @@ class ScoringHandlers:
         score = score_running(lead.profile, lead.behaviour, now, self.policy)
         lead.persona = score.fit.persona
         out: list = []
+        current = not is_historical(event, self.policy.history.horizon)
         decision = decide_stage(
             lead.stage, score.fit, score.engagement, lead.profile,
-            wants_sales_contact(activity, self.policy), self.policy, self._why(score),
+            current and wants_sales_contact(activity, self.policy), self.policy, self._why(score), current,
         )
         if lead.is_new and decision is None:
             reason = f"First touchpoint: {activity.type.replace('_', ' ')} from {event.data.source}."
@@ -278,8 +279,9 @@ class ScoringHandlers:
         await self._fresh_behaviour(repo, [lead])
         now = self.clock()
         score = score_running(lead.profile, lead.behaviour, now, self.policy)
-        decision = decide_stage(
-            lead.stage, score.fit, score.engagement, lead.profile, False, self.policy, self._why(score)
+        decision = decide_stage(  # decay lowers; time alone sends no one to sales
+            lead.stage, score.fit, score.engagement, lead.profile, False, self.policy, self._why(score),
+            current_touchpoint=False,
         )
         out = []
         if decision is not None:

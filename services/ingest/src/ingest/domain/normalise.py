@@ -37,7 +37,7 @@ def normalised_contact(contact: Contact) -> RecordedContact:
     return RecordedContact.model_construct(contact.model_fields_set | set(updates), **fields)
 
 
-def touchpoint_data(touchpoint: TouchpointIn) -> TouchpointData:
+def touchpoint_data(touchpoint: TouchpointIn, historical: bool = False) -> TouchpointData:
     return TouchpointData(
         type=touchpoint.type,
         source=touchpoint.source,
@@ -45,11 +45,13 @@ def touchpoint_data(touchpoint: TouchpointIn) -> TouchpointData:
         properties=touchpoint.properties,
         consent=touchpoint.consent,
         sender_event_id=touchpoint.event_id,
+        historical=historical,
     )
 
 
-def recorded_event(touchpoint: TouchpointIn, now: datetime) -> TouchpointRecorded:
-    """Keyed by lead id; the event id starts the correlation chain of everything that follows."""
+def recorded_event(touchpoint: TouchpointIn, now: datetime, historical: bool = False) -> TouchpointRecorded:
+    """Keyed by lead id; the event id starts the correlation chain of everything that follows.
+    `historical`: an import of old data (scored, but nobody acts on it as if it just happened)."""
     event_id = event_id_for(touchpoint)
     return TouchpointRecorded(
         event_id=event_id,
@@ -57,5 +59,5 @@ def recorded_event(touchpoint: TouchpointIn, now: datetime) -> TouchpointRecorde
         occurred_at=touchpoint.occurred_at.astimezone(UTC),
         recorded_at=now,
         correlation_id=event_id,
-        data=touchpoint_data(touchpoint),
+        data=touchpoint_data(touchpoint, historical),
     )

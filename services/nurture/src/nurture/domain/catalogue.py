@@ -29,6 +29,8 @@ class Catalogue:
     consent: ConsentPolicy = field(default_factory=ConsentPolicy)
     profiling: Profiling | None = None
     paused: bool = False  # the agreement's own pause switch
+    # a touchpoint that happened longer ago when it arrived starts no journey (agreement.yaml: history)
+    horizon: timedelta = timedelta(days=90)
 
     def persona_for(self, stage: Stage, persona: str | None) -> str:
         """The lead's persona if the catalogue has content for it at this stage, else the fallback."""

@@ -1,5 +1,7 @@
 """The scoring part of the agreement as data (config/agreement.yaml)."""
 
+from datetime import timedelta
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -103,6 +105,17 @@ class FastLane(_Strict):
     min_fit_grade: str = "C"
 
 
+class History(_Strict):
+    """Touchpoints that happened longer than `horizon_days` before they arrived (or that an import
+    marked historical) are stored and scored, decayed, but send no one to sales by themselves."""
+
+    horizon_days: float = Field(90, gt=0)
+
+    @property
+    def horizon(self) -> timedelta:
+        return timedelta(days=self.horizon_days)
+
+
 class Recycle(_Strict):
     reset_engagement: bool = True
 
@@ -114,6 +127,7 @@ class ScoringPolicy(_Strict):
     behaviour: Behaviour
     thresholds: Thresholds
     fast_lane: FastLane
+    history: History = History()
     bant: Bant | None = None
     required_for_handoff: list[str] = []
     recycle: Recycle = Recycle()

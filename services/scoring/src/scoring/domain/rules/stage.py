@@ -71,12 +71,18 @@ def decide_stage(
     wants_contact: bool,
     policy: ScoringPolicy,
     evidence: tuple[ScoreLine, ...],
+    current_touchpoint: bool = True,
 ) -> StageDecision | None:
     """The change of stage these facts call for, or None. Moves forward only, except that a
-    marketing lead whose engagement decayed drops back, and anyone excluded is disqualified."""
+    marketing lead whose engagement decayed drops back, and anyone excluded is disqualified.
+    Only a current touchpoint sends a lead to sales: not one from beyond the agreement's horizon
+    (an old spreadsheet), not the mere passing of time (`current_touchpoint` False)."""
     if current == "disqualified":
         return None
     target, reason = target_stage(fit, engagement, profile, wants_contact, policy)
+    if target == "sales_ready" and not current_touchpoint:
+        target, reason = "marketing_lead", (f"{reason[:-1]}; sales-ready with the next current touchpoint"
+                                            " (this one is historical or none came).")
     if target == "disqualified":
         return StageDecision(target, reason, fit.lines)
     if current in _NOT_OURS or target == current:
