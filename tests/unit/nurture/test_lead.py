@@ -115,3 +115,36 @@ def test_download_of_other_content_does_not_answer_the_step():
 def test_an_answered_step_is_not_answered_again():
     step = a_sent_step("wp-oee", DAY, answered_at=NOW)
     assert not answers_step(step, "whitepaper_downloaded", {"content_id": "wp-oee"})
+
+
+def test_an_unsubscribe_arriving_after_a_newer_opt_in_still_voids_the_confirmation_before_it():
+    """Confirmed, unsubscribed, then a form's box ticked without a new confirmation: the person has
+    not confirmed the new opt-in, whichever of the three arrives last."""
+    from nurture.domain import apply_touchpoint, has_double_opt_in
+
+    def statement(state, at, type="form_submitted", consent=None, confirmed=None):
+        return apply_touchpoint(state, "lead-1", type=type, email=None, consent=consent, occurred_at=at, now=NOW,
+                                double_opt_in_at=confirmed)
+
+    confirmed = statement(a_lead(), NOW - 3 * DAY, consent=True, confirmed=NOW - 3 * DAY)
+    opted_in_again = statement(confirmed, NOW - DAY, consent=True)
+    lead = statement(opted_in_again, NOW - 2 * DAY, type="unsubscribed")  # arrives last
+    assert lead.consent is True and lead.unsubscribed_at == NOW - 2 * DAY
+    assert lead.double_opt_in_at is None and not has_double_opt_in(lead)
+
+
+def test_a_form_answered_no_voids_the_confirmations_before_it_whatever_the_order_as_scoring_does():
+    from nurture.domain import apply_touchpoint, has_double_opt_in
+
+    def statement(state, at, consent, confirmed=None):
+        return apply_touchpoint(state, "lead-1", type="form_submitted", email=None, consent=consent, occurred_at=at,
+                                now=NOW, double_opt_in_at=confirmed)
+
+    confirmed = (NOW - 3 * DAY, True, NOW - 3 * DAY)
+    declined = (NOW - 2 * DAY, False)
+    ticked_again = (NOW - DAY, True)
+    in_order = statement(statement(statement(a_lead(), *confirmed), *declined), *ticked_again)
+    late_decline = statement(statement(statement(a_lead(), *confirmed), *ticked_again), *declined)
+    for lead in (in_order, late_decline):
+        assert lead.consent is True and not has_double_opt_in(lead) and lead.withdrawn_at == NOW - 2 * DAY
+        assert lead.unsubscribed_at is None  # a decline is no unsubscribe: nothing_due says "declined"

@@ -19,7 +19,7 @@ from .tables import (
 PAUSE = "pause"
 _LEAD_FIELDS = (
     "email", "persona", "stage", "consent", "consent_at", "unsubscribed_at", "handed_off", "updated_at",
-    "double_opt_in_at", "country", "time_zone", "recycle_reason", "known", "consent_source",
+    "double_opt_in_at", "country", "time_zone", "recycle_reason", "known", "consent_source", "withdrawn_at",
 )
 
 
@@ -222,6 +222,7 @@ def _row(lead: LeadState) -> dict:
         "unsubscribed_at": lead.unsubscribed_at, "handed_off": lead.handed_off, "updated_at": lead.updated_at,
         "double_opt_in_at": lead.double_opt_in_at, "country": lead.country, "time_zone": lead.time_zone,
         "recycle_reason": lead.recycle_reason, "known": sorted(lead.known), "consent_source": lead.consent_source,
+        "withdrawn_at": lead.withdrawn_at,
     }
 
 
@@ -231,5 +232,5 @@ def _lead(row: Row) -> LeadState:
         consent=row.consent, consent_at=row.consent_at, unsubscribed_at=row.unsubscribed_at,
         handed_off=row.handed_off, updated_at=row.updated_at, double_opt_in_at=row.double_opt_in_at,
         country=row.country, time_zone=row.time_zone, recycle_reason=row.recycle_reason,
-        known=frozenset(row.known or ()), consent_source=row.consent_source,
+        known=frozenset(row.known or ()), consent_source=row.consent_source, withdrawn_at=row.withdrawn_at,
     )

@@ -22,6 +22,7 @@ nurture_leads = Table(
     Column("consent_at", DateTime(timezone=True)),
     Column("consent_source", String),  # the touchpoint source that stated the consent
     Column("unsubscribed_at", DateTime(timezone=True)),
+    Column("withdrawn_at", DateTime(timezone=True)),
     Column("handed_off", Boolean, nullable=False, server_default="false"),
     Column("next_due_at", DateTime(timezone=True)),  # when the worker should look again
     Column("updated_at", DateTime(timezone=True), nullable=False),

@@ -15,6 +15,7 @@ from lead_events import Stage
 
 from .catalogue import Catalogue, ContactLimits
 from .journeys import journey_next, journey_of
+from .lead import withdrawn_before
 from .model import (
     NURTURING_STAGES, WITH_SALES_STAGES, Blocker, JourneyRun, LeadState, NextStep, NothingDue, Plan, SentStep,
 )
@@ -168,9 +169,9 @@ def _unsubscribed_last(lead: LeadState) -> bool:
 
 
 def has_double_opt_in(lead: LeadState) -> bool:
-    """A confirmation counts only if it came after the last unsubscribe."""
-    confirmed = lead.double_opt_in_at
-    return confirmed is not None and (lead.unsubscribed_at is None or confirmed > lead.unsubscribed_at)
+    """A confirmation counts only if it came after the last withdrawal."""
+    confirmed, last = lead.double_opt_in_at, withdrawn_before(lead)
+    return confirmed is not None and (last is None or confirmed > last)
 
 
 def _awaiting(last_on_track: SentStep | None, limits: ContactLimits) -> NothingDue | None:

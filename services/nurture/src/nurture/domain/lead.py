@@ -88,30 +88,45 @@ def apply_touchpoint(
     known: Iterable[str] = (),
     source: str | None = None,
 ) -> LeadState:
-    """Consent follows the latest statement by time of occurrence; an unsubscribe is one, and
-    it voids the earlier double opt-in (a new opt-in must be confirmed anew)."""
+    """Consent follows the latest statement by time of occurrence (at the same moment a withdrawal
+    wins); a withdrawal voids the earlier double opt-ins (a new opt-in must be confirmed anew).
+    The same rule as scoring's consent record, so the two services agree whatever the order."""
     lead = _new(lead_id, state)
     lead = replace(
         lead, email=email or lead.email, updated_at=now, country=country or lead.country,
         time_zone=time_zone or lead.time_zone, known=lead.known | frozenset(known),
     )
     is_newer = lead.consent_at is None or occurred_at >= lead.consent_at
-    if type == T.UNSUBSCRIBED and is_newer:
-        return replace(
-            lead, consent=False, consent_at=occurred_at, unsubscribed_at=occurred_at, double_opt_in_at=None,
-            consent_source=source,
-        )
-    if consent is not None and is_newer:
-        # A new opt-in keeps `unsubscribed_at` (the last unsubscribe): a confirmation older than it,
+    if type == T.UNSUBSCRIBED or consent is False:
+        # A withdrawal (an unsubscribe, a form answered no) voids every confirmation before it,
+        # whenever it arrives: a later opt-in must be confirmed anew. The latest statement decides.
+        last = max(occurred_at, withdrawn_before(lead) or occurred_at)
+        voided = lead.double_opt_in_at is not None and lead.double_opt_in_at <= last
+        lead = replace(lead, withdrawn_at=last, double_opt_in_at=None if voided else lead.double_opt_in_at)
+        if type == T.UNSUBSCRIBED:
+            lead = replace(lead, unsubscribed_at=max(occurred_at, lead.unsubscribed_at or occurred_at))
+        if is_newer:
+            lead = replace(lead, consent=False, consent_at=occurred_at, consent_source=source)
+        return lead
+    withdrawn_then = lead.consent is False and lead.consent_at == occurred_at  # a withdrawal wins a tie
+    if consent is not None and is_newer and not withdrawn_then:
+        # A new opt-in keeps `unsubscribed_at` (the last withdrawal): a confirmation older than it,
         # e.g. on a stale snapshot arriving later, must not confirm the new opt-in.
         lead = _with_double_opt_in(lead, double_opt_in_at)
         return replace(lead, consent=consent, consent_at=occurred_at, consent_source=source)
     return _with_double_opt_in(lead, double_opt_in_at)
 
 
+def withdrawn_before(lead: LeadState) -> datetime | None:
+    """The last withdrawal on record (rows from before `withdrawn_at` know only unsubscribes)."""
+    known = [at for at in (lead.withdrawn_at, lead.unsubscribed_at) if at is not None]
+    return max(known) if known else None
+
+
 def _with_double_opt_in(lead: LeadState, at: datetime | None) -> LeadState:
-    """A confirmation older than the last unsubscribe does not count."""
-    if at is None or (lead.unsubscribed_at is not None and at <= lead.unsubscribed_at):
+    """A confirmation older than the last withdrawal does not count."""
+    last = withdrawn_before(lead)
+    if at is None or (last is not None and at <= last):
         return lead
     if lead.double_opt_in_at is not None and lead.double_opt_in_at >= at:
         return lead

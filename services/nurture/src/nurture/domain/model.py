@@ -25,6 +25,8 @@ class LeadState:
     consent_at: datetime | None = None  # when the consent we hold was stated
     consent_source: str | None = None  # the source (touchpoint source) that stated it
     unsubscribed_at: datetime | None = None
+    # the last withdrawal (an unsubscribe or a form answered no): confirmations before it are void
+    withdrawn_at: datetime | None = None
     handed_off: bool = False  # has been with sales at least once
     updated_at: datetime | None = None
     double_opt_in_at: datetime | None = None  # when the lead confirmed the opt-in
