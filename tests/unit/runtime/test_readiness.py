@@ -45,3 +45,16 @@ async def test_consumer_that_stopped_polling_is_not_ready():
 
 async def test_a_process_without_consumers_is_not_judged_by_them():
     assert "consumers" not in await a_runtime().readiness()  # `serve api`, and ingest
+
+
+async def test_healthz_says_stuck_only_when_the_loop_is_held_or_a_consumer_does_nothing_at_all():
+    rt = a_runtime(stall_seconds=5)
+    loop = ConsumerLoop(Subscription("svc", {}, ["touchpoints"]), None, rt.settings.kafka)
+    rt.consumers.append(loop)
+    loop.last_progress = time.monotonic() - 6  # not polling (retrying a batch): not ready, but alive
+    assert rt.stuck() == []
+    loop.alive_at = time.monotonic() - 16
+    assert rt.stuck() == ["consumer svc did nothing for 16 s"]
+    loop.alive_at = time.monotonic()
+    rt.loop_lag.observe(7.0)
+    assert rt.stuck() == ["event loop held 7.0 s"]

@@ -63,6 +63,8 @@ class ConsumerLoop:
         self._budget_seconds = budget_seconds
         self._unprefix = {kafka.topic(t): t for t in subscription.topics}
         self.last_progress = time.monotonic()
+        # busy, waiting or retrying, but not stuck: what /healthz asks (consuming or not)
+        self.alive_at = time.monotonic()
         self.consumer: AIOKafkaConsumer | None = None
         self.restarts = 0
         self._pending: dict[TopicPartition, int] = {}  # processed, committed in the DB, not yet in Kafka
@@ -76,7 +78,7 @@ class ConsumerLoop:
         """Consumes until `stopping`; a broker failure restarts the consumer instead of ending the task."""
         delay = 0.5
         while not stopping.is_set():
-            began = time.monotonic()
+            began = self.alive_at = time.monotonic()
             try:
                 await self._consume(stopping)
             except asyncio.CancelledError:
@@ -114,7 +116,7 @@ class ConsumerLoop:
         try:
             while not stopping.is_set():
                 batch = await self.consumer.getmany(timeout_ms=500, max_records=self._batch_size)
-                self.last_progress = time.monotonic()
+                self.last_progress = self.alive_at = time.monotonic()
                 if batch:
                     await self._process_with_retry(batch, stopping)
                 # Offsets go to Kafka once a second while busy, at once when idle: a broker round
@@ -150,6 +152,7 @@ class ConsumerLoop:
     ) -> None:
         delay = 0.5
         while True:
+            self.alive_at = time.monotonic()
             try:
                 await self._process_batch(batch)
                 return

@@ -100,6 +100,16 @@ class Runtime:
         except Exception:
             return False
 
+    def stuck(self) -> list[str]:
+        """What keeps this process from working at all: its event loop held past `stall_seconds`,
+        or a consumer that has not polled, processed or retried for three times that (a broker
+        or database outage keeps it retrying: not stuck, only not ready)."""
+        stall, now = self.settings.stall_seconds, time.monotonic()
+        found = [f"event loop held {self.loop_lag.current:.1f} s"] if self.loop_lag.current >= stall else []
+        found += [f"consumer {c.group_id} did nothing for {now - c.alive_at:.0f} s"
+                  for c in self.consumers if now - c.alive_at >= 3 * stall]
+        return found
+
     def _consumer_progresses(self, loop: ConsumerLoop) -> bool:
         """Polling recently, and not sitting on waiting messages without committing."""
         stall = self.settings.stall_seconds
@@ -195,8 +205,14 @@ def _health_router() -> APIRouter:
     router = APIRouter(tags=["operations"])
 
     @router.get("/healthz")
-    async def healthz() -> dict:
-        return {"status": "ok"}
+    async def healthz(request: Request) -> JSONResponse:
+        """Liveness: 503 only when the process is stuck (a restart is then the last resort; the
+        handler budget is meant to keep it from coming to that)."""
+        rt = getattr(request.app.state, "runtime", None)  # None while starting: alive, not ready
+        stuck = rt.stuck() if rt is not None else []
+        if stuck:
+            return JSONResponse({"status": "stuck", "stuck": stuck}, status_code=503)
+        return JSONResponse({"status": "ok"})
 
     @router.get("/readyz")
     async def readyz(rt: RuntimeDep) -> JSONResponse:
