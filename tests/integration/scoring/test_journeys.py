@@ -181,3 +181,68 @@ async def test_a_lead_read_back_lists_its_strong_buying_signals(scoring):
         ledger = await SqlLeadScores(session).ledger(webinar.lead_id)
     strong = {l.touchpoint_id for l in ledger if l.strong}
     assert strong == {webinar.event_id}  # as the fresh event said; a page visit is no buying signal
+
+
+def _facts(contact: dict, rnd, now: datetime) -> list:
+    """One person's touchpoints over six weeks: forms that change the profile and the consent,
+    page visits enough to meet their cap, a webinar, an unsubscribe."""
+    from lead_events import Consent
+
+    out = []
+    for _ in range(3):
+        company = dict(contact["company"], employees=rnd.choice([40, 850, 5000]))
+        form = a_recorded("form_submitted", dict(contact, job_title=rnd.choice(["CFO", "Sachbearbeiter", "Leiterin Einkauf"]),
+                                                 company=company))
+        consent = rnd.choice([None, Consent(email_marketing=True), Consent(email_marketing=False)])
+        out.append(form.model_copy(update={"data": form.data.model_copy(update={"consent": consent})}))
+    only_email = {"email": contact["email"]}  # what a tracking pixel or an email system knows
+    out += [a_recorded("page_visited", only_email) for _ in range(16)]
+    out += [a_recorded("webinar_attended", only_email, questions_asked=1), a_recorded("unsubscribed", only_email)]
+    return [e.model_copy(update={"occurred_at": now - timedelta(days=rnd.uniform(0, 42))}) for e in out]
+
+
+def _as(events: list, contact: dict) -> list:
+    """The same facts about another person (another email, another lead, event ids of its own that
+    a duplicate shares): times and contents kept."""
+    import uuid
+
+    from lead_events import Contact
+
+    other = Contact.model_validate(contact)
+    return [e.model_copy(update={
+        "event_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{contact['email']}/{e.event_id}")),
+        "lead_id": lead_id_for(contact["email"]),
+        "data": e.data.model_copy(update={"contact": e.data.contact.model_copy(update={"email": other.email})}),
+    }) for e in events]
+
+
+async def test_the_same_facts_in_any_order_with_duplicates_give_the_same_profile_consent_and_score(scoring):
+    """Event time is the truth: profile, consent and caps follow occurred_at, not arrival."""
+    import random
+
+    from scoring.domain.score import score_lead
+
+    send, lead, clock, handlers, sessions = scoring
+    rnd = random.Random()
+    for _ in range(6):
+        first, second = a_contact(), a_contact()
+        facts = _facts(first, rnd, clock.now)
+        shuffled = _as(facts, second) + _as(rnd.sample(facts, k=5), second)  # five arrive twice
+        rnd.shuffle(shuffled)
+        await send(*sorted(facts, key=lambda e: e.occurred_at))
+        await send(*shuffled)
+
+        seen = []
+        for contact in (first, second):
+            state = await lead(lead_id_for(contact["email"]))
+            async with sessions() as session:
+                ledger = await SqlLeadScores(session).ledger(state.lead_id)
+            score = score_lead(state.profile, ledger, clock.now, handlers.policy, state.engagement_since)
+            consent = {k: v for k, v in (state.consent or {}).items() if k != "recorded_at"}
+            seen.append((replace_email(state.profile), consent, round(score.engagement, 6), round(score.fit.score, 6)))
+        assert seen[0] == seen[1], [(e.occurred_at, e.data.type) for e in sorted(facts, key=lambda e: e.occurred_at)]
+
+
+def replace_email(profile):
+    from dataclasses import replace
+    return replace(profile, email=None)
