@@ -216,8 +216,10 @@ def _as(events: list, contact: dict) -> list:
     }) for e in events]
 
 
-async def test_the_same_facts_in_any_order_with_duplicates_give_the_same_profile_consent_and_score(scoring):
-    """Event time is the truth: profile, consent and caps follow occurred_at, not arrival."""
+async def test_the_same_facts_in_any_order_with_duplicates_give_the_same_profile_consent_score_and_stage(scoring):
+    """Event time is the truth: profile, consent and caps follow occurred_at, not arrival, and so
+    does the stage between prospect and marketing lead (which facts can move both ways). A lead
+    handed to sales stays handed: a late fact does not recall it (these facts never reach 100)."""
     import random
 
     from scoring.domain.score import score_lead
@@ -239,7 +241,7 @@ async def test_the_same_facts_in_any_order_with_duplicates_give_the_same_profile
                 ledger = await SqlLeadScores(session).ledger(state.lead_id)
             score = score_lead(state.profile, ledger, clock.now, handlers.policy, state.engagement_since)
             consent = {k: v for k, v in (state.consent or {}).items() if k != "recorded_at"}
-            seen.append((replace_email(state.profile), consent, round(score.engagement, 6), round(score.fit.score, 6)))
+            seen.append((replace_email(state.profile), consent, round(score.engagement, 6), round(score.fit.score, 6), state.stage))
         assert seen[0] == seen[1], [(e.occurred_at, e.data.type) for e in sorted(facts, key=lambda e: e.occurred_at)]
 
 
