@@ -161,3 +161,22 @@ def test_the_docs_show_exactly_these_example_payloads():
     shown = [json.loads(block) for block in re.findall(r"```json\n(.*?)\n```", text, flags=re.DOTALL)]
     for example in (FORM, ZOOM_REGISTERED, ZOOM_LEFT, DOWNLOAD, SENDGRID):
         assert example in shown
+
+
+def test_sendgrid_hard_bounces_and_drops_to_a_dead_address_are_email_bounced_soft_ones_are_ignored():
+    """SendGrid's documented bounce/dropped events (type bounce|blocked; reason Bounced Address...)."""
+    events = [
+        {"email": "a@example.de", "timestamp": 1763806800, "event": "bounce", "type": "bounce",
+         "status": "5.1.1", "reason": "550 5.1.1 The email account that you tried to reach does not exist",
+         "sg_event_id": "Ym91bmNl"},
+        {"email": "b@example.de", "timestamp": 1763806800, "event": "bounce", "type": "blocked", "sg_event_id": "Ymxr"},
+        {"email": "c@example.de", "timestamp": 1763806800, "event": "dropped", "reason": "Bounced Address",
+         "sg_event_id": "ZHJvcDE"},
+        {"email": "d@example.de", "timestamp": 1763806800, "event": "dropped", "reason": "Unsubscribed Address",
+         "sg_event_id": "ZHJvcDI"},
+    ]
+    mapped = _map("email-events", events)
+    tps = [TouchpointIn.model_validate(d) for d in mapped.touchpoints]
+    assert [(t.contact.email, t.type) for t in tps] == [("a@example.de", "email_bounced"), ("c@example.de", "email_bounced")]
+    assert tps[0].properties["status"] == "5.1.1"
+    assert len(mapped.ignored) == 2

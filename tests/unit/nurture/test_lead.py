@@ -148,3 +148,13 @@ def test_a_form_answered_no_voids_the_confirmations_before_it_whatever_the_order
     for lead in (in_order, late_decline):
         assert lead.consent is True and not has_double_opt_in(lead) and lead.withdrawn_at == NOW - 2 * DAY
         assert lead.unsubscribed_at is None  # a decline is no unsubscribe: nothing_due says "declined"
+
+
+def test_a_hard_bounce_stops_email_like_a_withdrawal_but_is_no_unsubscribe():
+    from nurture.domain import apply_touchpoint, has_double_opt_in
+
+    confirmed = apply_touchpoint(a_lead(), "lead-1", type="form_submitted", email=None, consent=True,
+                                 occurred_at=NOW - 2 * DAY, now=NOW, double_opt_in_at=NOW - 2 * DAY)
+    bounced = apply_touchpoint(confirmed, "lead-1", type="email_bounced", email=None, consent=None,
+                               occurred_at=NOW - DAY, now=NOW)
+    assert bounced.consent is False and bounced.unsubscribed_at is None and not has_double_opt_in(bounced)

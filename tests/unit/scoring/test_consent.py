@@ -68,3 +68,17 @@ def test_any_order_with_duplicates_gives_the_same_consent(statements, rnd):
     ours, theirs = _fold(statements), _fold(shuffled)
     keys = ("email_marketing", "double_opt_in_at", "stated_at", "withdrawn_at", "confirmed_at")
     assert {k: (ours or {}).get(k) for k in keys} == {k: (theirs or {}).get(k) for k in keys}
+
+
+def test_a_hard_bounce_withdraws_what_sales_are_told_and_the_record_names_the_email_system():
+    from scoring.handlers import consent_record
+
+    from tests.builders import a_contact, a_recorded
+
+    contact = a_contact()
+    opted_in = a_recorded("whitepaper_downloaded", contact)
+    bounced = a_recorded("email_bounced", {"email": contact["email"]})
+    bounced = bounced.model_copy(update={"occurred_at": opted_in.occurred_at + timedelta(hours=1), "data": bounced.data.model_copy(
+        update={"consent": None, "source": "email-events"})})
+    record = consent_record(consent_record(None, opted_in), bounced)
+    assert record["email_marketing"] is False and record["source"] == "email-events"

@@ -24,6 +24,7 @@ class TouchpointType(StrEnum):
     DEMO_REQUESTED = "demo_requested"
     CONTACT_REQUESTED = "contact_requested"
     UNSUBSCRIBED = "unsubscribed"
+    EMAIL_BOUNCED = "email_bounced"  # the address does not take mail (a hard bounce): email stops
 
 
 class Company(Payload):

@@ -59,11 +59,12 @@ def snapshot(lead: LeadState, score: Score, now: datetime) -> LeadSnapshot:
 
 def consent_record(record: dict | None, event: TouchpointRecorded) -> dict | None:
     """The consent record after this touchpoint, by event time, with the source that carried the
-    statement and when (for the GDPR record); an unsubscribe withdraws."""
+    statement and when (for the GDPR record); an unsubscribe withdraws, and so does a hard bounce
+    (the address takes no mail: sales are not told it may be emailed)."""
     stated = event.data.consent
     return consent_after(
         record,
-        unsubscribed=event.data.type == TouchpointType.UNSUBSCRIBED,
+        unsubscribed=event.data.type in (TouchpointType.UNSUBSCRIBED, TouchpointType.EMAIL_BOUNCED),
         email_marketing=stated.email_marketing if stated else None,
         double_opt_in_at=stated.double_opt_in_at if stated else None,
         occurred_at=event.occurred_at, recorded_at=event.recorded_at, source=event.data.source,

@@ -97,9 +97,9 @@ def apply_touchpoint(
         time_zone=time_zone or lead.time_zone, known=lead.known | frozenset(known),
     )
     is_newer = lead.consent_at is None or occurred_at >= lead.consent_at
-    if type == T.UNSUBSCRIBED or consent is False:
-        # A withdrawal (an unsubscribe, a form answered no) voids every confirmation before it,
-        # whenever it arrives: a later opt-in must be confirmed anew. The latest statement decides.
+    if type in (T.UNSUBSCRIBED, T.EMAIL_BOUNCED) or consent is False:
+        # A withdrawal (an unsubscribe, a hard bounce, a form answered no) voids every confirmation
+        # before it, whenever it arrives: a later opt-in must be confirmed anew. The latest decides.
         last = max(occurred_at, withdrawn_before(lead) or occurred_at)
         voided = lead.double_opt_in_at is not None and lead.double_opt_in_at <= last
         lead = replace(lead, withdrawn_at=last, double_opt_in_at=None if voided else lead.double_opt_in_at)

@@ -20,8 +20,13 @@ TYPES = {
     "unsubscribe": "unsubscribed",
     "group_unsubscribe": "unsubscribed",
     "spamreport": "unsubscribed",  # a spam complaint is the strongest unsubscribe
+    "bounce": "email_bounced",  # a hard bounce; `type: blocked` is a soft one (ignored below)
+    "dropped": "email_bounced",  # SendGrid will not send to the address; only for the reasons below
 }
-KEPT = ("sg_message_id", "url", "asm_group_id", "campaign", "marketing_campaign_name")
+# SendGrid drops mail to addresses that bounced before or are invalid (a dead address), and to
+# addresses that unsubscribed or complained (already told to us by their own events).
+DEAD_ADDRESS = ("bounced address", "invalid")
+KEPT = ("sg_message_id", "url", "asm_group_id", "campaign", "marketing_campaign_name", "reason", "status")
 
 
 def map_sendgrid(payload: Any, spec: SourceSpec, delivery: Delivery) -> Mapped:
@@ -38,6 +43,12 @@ def map_sendgrid(payload: Any, spec: SourceSpec, delivery: Delivery) -> Mapped:
             continue
         if kind == "open" and item.get("sg_machine_open") is True:
             ignored.append({"item": f"{i}:{kind}", "reason": "opened by a privacy proxy, not a person"})
+            continue
+        if kind == "bounce" and item.get("type") == "blocked":
+            ignored.append({"item": f"{i}:{kind}", "reason": "blocked (a soft bounce): the address may take mail later"})
+            continue
+        if kind == "dropped" and not str(item.get("reason", "")).lower().startswith(DEAD_ADDRESS):
+            ignored.append({"item": f"{i}:{kind}", "reason": "dropped for a reason other than a dead address"})
             continue
         properties = {k: v for k in KEPT if (v := text(item.get(k))) is not None}
         if categories := text(item.get("category")):
