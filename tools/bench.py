@@ -674,7 +674,7 @@ async def run(args: argparse.Namespace) -> dict:
         report["end_to_end"] = await phase_throughput(args, res, observer, rng, run_id, CpuMeter(pids), raw_rate)
         report["drain"] = await phase_drain(res, args.timeout, t_phase2)
         report["sales_ready"] = await phase_sales_ready(args, res, observer, rng, run_id)
-        if args.new_leads_rate:
+        if args.new_leads_rate and args.new_leads_seconds > 0:
             report["new_leads"] = await phase_new_leads(args, res, observer, rng, run_id)
         report["loop_health"] = await loop_health(res)
         if args.shadow_touchpoints:
