@@ -3,8 +3,8 @@
 from datetime import timedelta
 from functools import lru_cache
 
-from lead_events import CLOCK_SKEW
 from lead_runtime.settings import DatabaseSettings, HttpSettings, ServiceSettings
+from lead_runtime.time_terms import load_time_terms
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
@@ -33,13 +33,16 @@ class Settings(ServiceSettings):
     )
     purge_interval_seconds: float = Field(3600.0, gt=0, description="How often old webhook ids are purged.")
     sources_file: str = "sources.yaml"  # in config_dir
-    clock_skew_seconds: float = Field(
-        CLOCK_SKEW.total_seconds(), ge=0, description="How far a touchpoint's occurred_at may lie ahead of ingest's clock; beyond, 422."
+    clock_skew_seconds: float | None = Field(
+        None, ge=0, description="How far a touchpoint's occurred_at may lie ahead of ingest's clock; beyond, 422."
+        " Unset: the agreement's history.clock_skew_minutes (config/agreement.yaml, 5)."
     )
 
     @property
     def clock_skew(self) -> timedelta:
-        return timedelta(seconds=self.clock_skew_seconds)
+        if self.clock_skew_seconds is not None:
+            return timedelta(seconds=self.clock_skew_seconds)
+        return load_time_terms(self.config_dir).clock_skew
 
 
 @lru_cache

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from lead_runtime.config import load_model
+from lead_runtime.time_terms import load_time_terms
 from pydantic import BaseModel, ConfigDict, Field
 
 FILE_NAME = "agreement.yaml"
@@ -17,16 +18,10 @@ class _BantTerms(BaseModel):
     properties: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_BANT))
 
 
-class _History(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    horizon_days: float = Field(90, gt=0)
-
-
 class HandoffTerms(BaseModel):
     model_config = ConfigDict(extra="ignore")
     required_for_handoff: list[str] = Field(default_factory=lambda: ["email"])
     bant: _BantTerms = _BantTerms()
-    history: _History = _History()
 
 
 def load_handoff_terms(config_dir: Path) -> tuple[tuple[str, ...], tuple[str, ...], timedelta]:
@@ -34,4 +29,4 @@ def load_handoff_terms(config_dir: Path) -> tuple[tuple[str, ...], tuple[str, ..
     path = config_dir / FILE_NAME
     terms = load_model(path, HandoffTerms) if path.exists() else HandoffTerms()
     return (tuple(terms.required_for_handoff), tuple(terms.bant.properties.values()),
-            timedelta(days=terms.history.horizon_days))
+            load_time_terms(config_dir).horizon)

@@ -1,7 +1,6 @@
 """The scoring part of the agreement as data (config/agreement.yaml)."""
 
-from datetime import timedelta
-
+from lead_events.time_terms import TimeTerms
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -105,15 +104,10 @@ class FastLane(_Strict):
     min_fit_grade: str = "C"
 
 
-class History(_Strict):
-    """Touchpoints that happened longer than `horizon_days` before they arrived (or that an import
-    marked historical) are stored and scored, decayed, but send no one to sales by themselves."""
-
-    horizon_days: float = Field(90, gt=0)
-
-    @property
-    def horizon(self) -> timedelta:
-        return timedelta(days=self.horizon_days)
+# Touchpoints that happened longer than `horizon_days` before they arrived (or that an import
+# marked historical) are stored and scored, decayed, but send no one to sales by themselves; one
+# dated more than `clock_skew_minutes` ahead is refused by ingest. Read by every service alike.
+History = TimeTerms
 
 
 class Recycle(_Strict):
