@@ -14,7 +14,7 @@ wedges no service."""
 import asyncio
 import base64
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import asyncpg
 import httpx
@@ -66,8 +66,12 @@ def listing(failures: list, shown: int = 8) -> str:
     return "\n".join(str(f) for f in failures[:shown]) + more
 
 
-def test_the_fuzz_reached_every_operation_with_both_outcomes(fuzzed: Fuzzed):
+def test_the_fuzz_reached_every_operation_with_both_outcomes(fuzzed: Fuzzed, capsys):
     """A fuzzer that only ever meets 422s proves nothing."""
+    tally = Counter((x.probe.service, f"{x.status // 100}xx" if x.status else "no answer") for x in fuzzed.exchanges)
+    with capsys.disabled():
+        print(f"\nstack fuzz: {len(fuzzed.exchanges)} requests, {len(fuzzed.operations)} operations; "
+              + ", ".join(f"{svc} {cls} {n}" for (svc, cls), n in sorted(tally.items())))
     assert fuzzed.operations <= {(x.probe.service, x.probe.label) for x in fuzzed.exchanges}
     intake = [x.status for x in fuzzed.intake()]
     assert sum(s == 202 for s in intake) >= 50 and sum(400 <= s < 500 for s in intake) >= 100, intake
