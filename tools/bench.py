@@ -37,6 +37,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tools.bench_data import a_contact, a_touchpoint, encoded_as_ingest_would, lead_id_of, mixed_touchpoints
 from tools.bench_raw import create_topic, run_raw
+from tools.bench_alone import phase_scoring_alone
 from tools.bench_history import phase_history
 from tools.bench_shadow import phase_shadow
 from tools.bench_stack import ROOT, LOGS, CpuMeter, Resources, consumer_lag, infra_pids, start_services
@@ -567,6 +568,11 @@ def render(report: dict) -> str:
             row(f"  {int(size):,} earlier touchpoints, CPU ms per touchpoint",
                 f"scoring {cohort['bench_cpu_ms']}, postgres {cohort['postgres_cpu_ms']}")
         row(f"  ratio {history['long']:,} / {history['short']:,} (at most 1.5 is flat)", f"{history['ratio']:>9}")
+    if alone := report.get("scoring_alone"):
+        lines.append(f"6 scoring alone: {alone['touchpoints']:,} touchpoints pre-filled on the topic, only scoring running")
+        row("  from scoring's start until its group committed all", f"{alone['touchpoints_per_s']:>9,} tp/s"
+            f"   ({alone['seconds']} s)")
+        row("  CPU ms per touchpoint", ", ".join(f"{k} {v}" for k, v in alone["cpu_ms_per_touchpoint"].items()))
     for name, phase in (("phase 2", e2e), ("phase 3", sales)):
         if phase and not phase.get("complete"):
             lines.append(f"  WARNING: {name} did not complete within --timeout; its figures cover only what finished")
@@ -606,6 +612,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--skip-raw", action="store_true", help="skip phase 1")
     p.add_argument("--shadow-touchpoints", type=int, default=100_000, help="phase 4 stored touchpoints (0 skips)")
     p.add_argument("--shadow-leads", type=int, default=10_000, help="phase 4 leads (default 10000)")
+    p.add_argument("--alone-touchpoints", type=int, default=100_000,
+                   help="phase 6: touchpoints pre-filled for scoring running alone (default 100000; 0 skips)")
     p.add_argument("--history-long", type=int, default=10_000,
                    help="phase 5: earlier touchpoints of the long-history leads, against 10 (default 10000; 0 skips)")
     args = p.parse_args(argv)
@@ -681,6 +689,9 @@ async def run(args: argparse.Namespace) -> dict:
             report["shadow"] = await phase_shadow(args.pg_admin_url, args.shadow_touchpoints, args.shadow_leads, say)
         if args.history_long:
             report["history"] = await phase_history(args.pg_admin_url, say, long=args.history_long)
+        if args.alone_touchpoints:
+            report["scoring_alone"] = await phase_scoring_alone(args.pg_admin_url, args.kafka, run_id,
+                                                                args.alone_touchpoints, args.partitions, say)
     finally:
         say("cleaning up")
         with contextlib.suppress(Exception):
