@@ -1,10 +1,12 @@
 """config/handoff.yaml: the handoff part of the marketing-sales agreement, validated at start-up."""
 
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
 from lead_runtime.config import load_model
+from lead_runtime.time_terms import load_time_terms
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .domain.feedback import normalise_reason
@@ -57,4 +59,6 @@ class HandoffAgreement(_Strict):
 
 
 def load_policy(config_dir: Path, max_attempts: int | None = None) -> HandoffPolicy:
-    return load_model(config_dir / FILE_NAME, HandoffAgreement).to_policy(max_attempts)
+    """handoff.yaml's terms, with the clock skew of the agreement's time sanity (agreement.yaml)."""
+    policy = load_model(config_dir / FILE_NAME, HandoffAgreement).to_policy(max_attempts)
+    return replace(policy, clock_skew=load_time_terms(config_dir).clock_skew)

@@ -44,7 +44,7 @@ async def post_feedback(body: FeedbackIn, session: SessionDep, rt: RuntimeDep) -
     lead_id = body.target_lead_id()
     clock = rt.parts.state["clock"]
     now = clock()
-    if body.at is not None and is_ahead(body.at, now):
+    if body.at is not None and is_ahead(body.at, now, rt.parts.state["policy"].clock_skew):
         raise Problem(422, "Invalid feedback", f"at {body.at.isoformat()} is in the future (now"
                       f" {now.isoformat(timespec='seconds')}); send the time sales decided.",
                       errors=[{"field": "at", "message": "in the future"}])

@@ -164,7 +164,7 @@ async def apply_feedback(
     record.update(handoff_id=handoff.handoff_id, from_stage=handoff.stage.value)
     latest = handoff if fb.handoff_id is None else await repo.get_for_update(event.lead_id)
     if why := out_of_time(fb.at, now=now, handed_at=handoff.handed_at, episode=handoff.episode,
-                          latest_episode=latest.episode, named=fb.handoff_id is not None):
+                          latest_episode=latest.episode, named=fb.handoff_id is not None, skew=policy.clock_skew):
         await repo.add_feedback(**record, result="refused", detail=why)
         return FeedbackResult("out_of_time", why, handoff, handoff.stage)
     decision = decide_feedback(handoff.stage, fb.outcome, fb.reason, policy)

@@ -14,3 +14,5 @@ class HandoffPolicy:
     disqualifying_reasons: frozenset[str] = field(default=DISQUALIFYING_REASONS)
     max_attempts: int = 8
     reassign_on: frozenset[str] = frozenset()  # deadlines (first_contact, hard_limit) whose breach reassigns
+    # how far a CRM answer's `at` may lie ahead of our clock (agreement.yaml, history.clock_skew_minutes)
+    clock_skew: timedelta = timedelta(minutes=5)
