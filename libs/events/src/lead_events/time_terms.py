@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class TimeTerms(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     horizon_days: float = Field(90, gt=0)
     clock_skew_minutes: float = Field(5, ge=0, le=24 * 60)

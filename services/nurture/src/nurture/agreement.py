@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from lead_events import Stage, TouchpointType
 from lead_runtime.config import load_model
+from lead_runtime.time_terms import load_time_terms
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
@@ -223,5 +224,5 @@ def load_catalogue(config_dir: Path) -> Catalogue:
     """Raises lead_runtime.config.ConfigError naming file, line and field. The fields a form
     asks for come from the handoff terms in agreement.yaml, so they never drift apart."""
     agreement = load_model(config_dir / FILE_NAME, NurtureAgreement)
-    required, bant, horizon = load_handoff_terms(config_dir)
-    return replace(agreement.to_catalogue(required, bant), horizon=horizon)
+    required, bant = load_handoff_terms(config_dir)
+    return replace(agreement.to_catalogue(required, bant), horizon=load_time_terms(config_dir).horizon)

@@ -1,12 +1,9 @@
-"""What nurture reads from scoring's agreement file (config/agreement.yaml): what handoff needs
-from a lead (`required_for_handoff`, the BANT answer properties) and the horizon beyond which a
-touchpoint is historical. Only these keys are read."""
+"""What handoff needs from a lead, read from scoring's agreement file (config/agreement.yaml):
+`required_for_handoff` and the BANT answer properties. Only these keys are read."""
 
-from datetime import timedelta
 from pathlib import Path
 
 from lead_runtime.config import load_model
-from lead_runtime.time_terms import load_time_terms
 from pydantic import BaseModel, ConfigDict, Field
 
 FILE_NAME = "agreement.yaml"
@@ -24,9 +21,8 @@ class HandoffTerms(BaseModel):
     bant: _BantTerms = _BantTerms()
 
 
-def load_handoff_terms(config_dir: Path) -> tuple[tuple[str, ...], tuple[str, ...], timedelta]:
-    """(required fields, BANT properties, the horizon); the defaults when the file is not there."""
+def load_handoff_terms(config_dir: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(required fields, BANT properties); the defaults when the file is not there."""
     path = config_dir / FILE_NAME
     terms = load_model(path, HandoffTerms) if path.exists() else HandoffTerms()
-    return (tuple(terms.required_for_handoff), tuple(terms.bant.properties.values()),
-            load_time_terms(config_dir).horizon)
+    return tuple(terms.required_for_handoff), tuple(terms.bant.properties.values())

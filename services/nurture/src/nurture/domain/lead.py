@@ -110,7 +110,7 @@ def apply_touchpoint(
         return lead
     withdrawn_then = lead.consent is False and lead.consent_at == occurred_at  # a withdrawal wins a tie
     if consent is not None and is_newer and not withdrawn_then:
-        # A new opt-in keeps `unsubscribed_at` (the last withdrawal): a confirmation older than it,
+        # A new opt-in keeps `withdrawn_at` (the last withdrawal): a confirmation older than it,
         # e.g. on a stale snapshot arriving later, must not confirm the new opt-in.
         lead = _with_double_opt_in(lead, double_opt_in_at)
         return replace(lead, consent=consent, consent_at=occurred_at, consent_source=source)
