@@ -26,10 +26,13 @@ class Clock:
 
 
 @pytest.fixture
-async def scoring(fresh_database):
+async def scoring(fresh_database, request):
     engine = make_engine(await fresh_database("scoring"))
     clock = Clock()
-    handlers = ScoringHandlers(load_model(ROOT / "config/agreement.yaml", ScoringPolicy), clock)
+    policy = load_model(ROOT / "config/agreement.yaml", ScoringPolicy)
+    if marker := request.node.get_closest_marker("sales_ready_at"):  # a threshold a test's facts cannot reach
+        policy = policy.model_copy(update={"thresholds": policy.thresholds.model_copy(update={"sales_ready": marker.args[0]})})
+    handlers = ScoringHandlers(policy, clock)
     sessions = make_sessionmaker(engine)
 
     async def send(*events) -> list:
@@ -216,10 +219,12 @@ def _as(events: list, contact: dict) -> list:
     }) for e in events]
 
 
+@pytest.mark.sales_ready_at(1000)
 async def test_the_same_facts_in_any_order_with_duplicates_give_the_same_profile_consent_score_and_stage(scoring):
     """Event time is the truth: profile, consent and caps follow occurred_at, not arrival, and so
     does the stage between prospect and marketing lead (which facts can move both ways). A lead
-    handed to sales stays handed: a late fact does not recall it (these facts never reach 100)."""
+    handed to sales stays handed: a late fact does not recall it, so the threshold here is out of
+    reach (a head of purchasing's form read before a clerk's later one can pass 100 for a while)."""
     import random
 
     from scoring.domain.score import score_lead
