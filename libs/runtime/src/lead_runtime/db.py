@@ -6,6 +6,7 @@ from sqlalchemy import BigInteger, Column, DateTime, Identity, LargeBinary, Meta
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from . import fastjson
 from .settings import DatabaseSettings
 
 
@@ -13,6 +14,7 @@ def make_engine(settings: DatabaseSettings) -> AsyncEngine:
     return create_async_engine(
         settings.url.get_secret_value(), pool_size=settings.pool_size, pool_pre_ping=True,
         pool_timeout=settings.pool_timeout_seconds, connect_args={"timeout": settings.connect_timeout_seconds},
+        json_serializer=fastjson.dumps, json_deserializer=fastjson.loads,
     )
 
 

@@ -2,12 +2,13 @@
 
 import contextlib
 import contextvars
-import json
 import logging
 import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+
+from . import fastjson
 
 _service = contextvars.ContextVar("service", default="-")
 _event_id = contextvars.ContextVar("event_id", default=None)
@@ -30,7 +31,7 @@ class JsonFormatter(logging.Formatter):
         doc.update(getattr(record, "fields", {}))
         if record.exc_info:
             doc["exc"] = self.formatException(record.exc_info)
-        return json.dumps(doc, default=str)
+        return fastjson.dumps(doc, default=str)
 
 
 class RepeatFilter(logging.Filter):

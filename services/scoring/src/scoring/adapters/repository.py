@@ -1,6 +1,5 @@
 """SqlLeadScores: scoring's queries. Never commits; the consumer loop or route owns the transaction."""
 
-from dataclasses import asdict
 from datetime import datetime
 
 from sqlalchemy import delete, func, insert, select, update
@@ -151,7 +150,9 @@ class SqlLeadScores:
             set_={**{c: getattr(stmt.excluded, c) for c in columns}, "updated_at": func.now()},
         )
         await self.session.execute(stmt, [
-            {"lead_id": s.lead_id, "email": s.profile.email, "profile": asdict(s.profile), "consent": s.consent,
+            # the profile dataclass as it is: the engine's JSON (orjson) writes its fields, several
+            # times faster than dataclasses.asdict's deep copy
+            {"lead_id": s.lead_id, "email": s.profile.email, "profile": s.profile, "consent": s.consent,
              "stage": s.stage, "persona": s.persona, "episode": s.episode, "engagement_since": s.engagement_since,
              "agreement_version": s.agreement_version, "review_at": s.review_at,
              "behaviour": s.behaviour.to_json() if s.behaviour else None}
