@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from . import reports
 from .adapters.lag import consumer_lag
-from .adapters.repository import SqlReadModel
+from .adapters.report_queries import SqlReports
 from .csv_export import attribution_table, funnel_table, plan_table, sla_table
 from .dashboard import render
 from .domain.model import Period
@@ -27,6 +27,7 @@ Dialect = Annotated[DialectName, Query(description="with format=csv: plain (RFC 
                                        " (German Excel: `;`, UTF-8 with BOM, decimal comma)")]
 From = Annotated[datetime | None, Query(alias="from", description="default: 30 days ago")]
 To = Annotated[datetime | None, Query(description="default: now")]
+MAX_BREACHES = 1000  # a list, unlike the counts, grows with the data: the sla report lists at most this many
 
 
 def period_of(start: datetime | None, end: datetime | None) -> Period:
@@ -51,20 +52,22 @@ def as_csv(rows: list[list], name: str, dialect: DialectName) -> Response:
 async def funnel(session: SessionDep, start: From = None, to: To = None, by: Annotated[str | None, Query(description=f"one of {', '.join(DIMENSIONS)}")] = None, format: Format = "json", dialect: Dialect = "plain"):
     if by is not None and by not in DIMENSIONS:
         raise Problem(422, "Unknown dimension", f"`by` must be one of {', '.join(DIMENSIONS)}.")
-    report = reports.funnel_report(await SqlReadModel(session).history(), period_of(start, to), datetime.now(UTC), by)
+    report = await reports.funnel_from(SqlReports(session), period_of(start, to), datetime.now(UTC), by)
     return as_csv(funnel_table(report), "funnel", dialect) if format == "csv" else report
 
 
 @router.get("/v1/reports/sla")
-async def sla(session: SessionDep, start: From = None, to: To = None, format: Format = "json", dialect: Dialect = "plain"):
-    report = reports.sla(await SqlReadModel(session).history(), period_of(start, to), datetime.now(UTC))
+async def sla(session: SessionDep, start: From = None, to: To = None, format: Format = "json", dialect: Dialect = "plain",
+              limit: Annotated[int, Query(ge=0, le=MAX_BREACHES, description="open breaches listed at most (earliest due"
+                                          " first); `open_breaches_listed` says whether all are")] = 100):
+    report = await reports.sla_from(SqlReports(session), period_of(start, to), datetime.now(UTC), limit)
     return as_csv(sla_table(report), "sla", dialect) if format == "csv" else report
 
 
 @router.get("/v1/reports/attribution")
 async def attribution(session: SessionDep, stage: Literal["sales_ready", "won"] = "sales_ready",
                       start: From = None, to: To = None, format: Format = "json", dialect: Dialect = "plain"):
-    report = reports.attribution_report(await SqlReadModel(session).history(), period_of(start, to), stage)
+    report = await reports.attribution_from(SqlReports(session), period_of(start, to), stage)
     return as_csv(attribution_table(report), "attribution", dialect) if format == "csv" else report
 
 
@@ -80,8 +83,8 @@ class PlanRequest(BaseModel):
 async def make_plan(body: PlanRequest, session: SessionDep, format: Format = "json", dialect: Dialect = "plain"):
     if any(not 0 < r <= 1 for r in body.rates.values()):
         raise Problem(422, "Invalid rate", "Every conversion rate must be greater than 0 and at most 1.")
-    report = reports.plan_report(await SqlReadModel(session).history(), datetime.now(UTC), body.revenue_target_eur,
-                                 body.marketing_share, body.average_deal_eur, body.rates)
+    report = await reports.plan_from(SqlReports(session), datetime.now(UTC), body.revenue_target_eur,
+                                     body.marketing_share, body.average_deal_eur, body.rates)
     if report.get("error") == "out_of_range":
         raise Problem(422, "Plan out of range", report["detail"])
     if "error" in report:
@@ -92,17 +95,17 @@ async def make_plan(body: PlanRequest, session: SessionDep, format: Format = "js
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 async def dashboard(session: SessionDep, rt: RuntimeDep, target: float = 5_000_000, share: float = 0.4, deal: float = 50_000):
-    history = await SqlReadModel(session).history()
+    db = SqlReports(session)
     now, period = datetime.now(UTC), period_of(None, None)
     plan = None
     if target > 0 and 0 < share <= 1 and deal > 0:
-        plan = reports.plan_report(history, now, target, share, deal, {})
+        plan = await reports.plan_from(db, now, target, share, deal, {})
     try:
         lag = await consumer_lag(rt.settings.kafka)
     except Exception:
         log.warning("consumer lag unavailable for the dashboard", exc_info=True)
         lag = []
-    page = render(reports.funnel_report(history, period, now, None), reports.sla(history, period, now),
-                  reports.attribution_report(history, period, "sales_ready"), plan,
+    page = render(await reports.funnel_from(db, period, now, None), await reports.sla_from(db, period, now, 0),
+                  await reports.attribution_from(db, period, "sales_ready"), plan,
                   {"target": target, "share": share, "deal": deal}, lag)
     return HTMLResponse(page)

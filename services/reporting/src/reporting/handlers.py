@@ -19,8 +19,9 @@ async def on_stage_changed(session: AsyncSession, event: LeadStageChanged) -> li
     repo = SqlReadModel(session)
     row = StageEvent(event.lead_id, d.from_stage.value if d.from_stage else None, d.to_stage.value,
                      event.occurred_at, d.reason, d.changed_by)
-    await repo.add_stage_event(event.event_id, row)
-    await repo.note_lead(LeadFacts(event.lead_id, persona=d.snapshot.persona))
+    async with repo.tallied([event.lead_id]):
+        await repo.add_stage_event(event.event_id, row)
+        await repo.note_lead(LeadFacts(event.lead_id, persona=d.snapshot.persona))
     return []
 
 
@@ -61,8 +62,9 @@ async def _write(repo: SqlReadModel, pending: list[tuple[str, Touch]]) -> None:
         known = facts.setdefault(touch.lead_id, LeadFacts(touch.lead_id, source=touch.source, campaign=touch.campaign))
         if known.campaign is None and touch.campaign is not None:
             facts[touch.lead_id] = LeadFacts(touch.lead_id, source=known.source, campaign=touch.campaign)
-    await repo.add_touches(pending)
-    await repo.note_leads(list(facts.values()))
+    async with repo.tallied(list(facts)):
+        await repo.add_touches(pending)
+        await repo.note_leads(list(facts.values()))
     pending.clear()
 
 

@@ -1,8 +1,14 @@
-"""The figures the API, the CSV export and the dashboard show: one place computes them."""
+"""The figures the API, the CSV export and the dashboard show: one place computes them.
+
+Requests use the `*_from(db, ...)` functions, which let PostgreSQL group the period's rows
+(adapters/report_queries.py). The functions over a whole `History` are the definitions those
+are tested against (tests/integration/reporting/test_sql_matches_definitions.py)."""
 
 from datetime import datetime, timedelta
 
+from .adapters.report_queries import SqlReports
 from .domain.attribution import attribution
+from .domain.figures import FunnelCounts, funnel_figures, sla_summary
 from .domain.funnel import funnel
 from .domain.model import History, Period
 from .domain.planner import OutOfRange, PlanInput, plan
@@ -47,7 +53,11 @@ def measured(history: History, now: datetime, weeks: int = 13) -> tuple[dict[str
 
 def plan_report(history: History, now: datetime, target: float, share: float, deal: float,
                 rates: dict[str, float | None]) -> dict:
-    measured_rates, per_week = measured(history, now)
+    return _plan(*measured(history, now), target, share, deal, rates)
+
+
+def _plan(measured_rates: dict[str, float | None], per_week: dict[str, float], target: float, share: float,
+          deal: float, rates: dict[str, float | None]) -> dict:
     used = {k: rates.get(k) or measured_rates.get(k) for k in RATE_KEYS}
     missing = [k for k, v in used.items() if not v]
     if missing:
@@ -61,3 +71,65 @@ def plan_report(history: History, now: datetime, target: float, share: float, de
 
 def _period(period: Period) -> dict:
     return {"from": period.start.isoformat(), "to": period.end.isoformat()}
+
+
+async def funnel_from(db: SqlReports, period: Period, now: datetime, by: str | None) -> dict:
+    report = {"period": _period(period), "overall": (await _funnels(db, "all", period, now))[""]}
+    if by:
+        report["by"] = by
+        figures = await _funnels(db, by, period, now)
+        report["groups"] = {name: figures.get(name, funnel_figures(FunnelCounts())) for name in await db.group_names(by)}
+    return report
+
+
+async def _funnels(db: SqlReports, dimension: str, period: Period, now: datetime) -> dict[str, dict]:
+    """Each group's funnel (dimension "all": the one group "")."""
+    counts: dict[str, FunnelCounts] = {}
+
+    def of(grp: str) -> FunnelCounts:
+        return counts.setdefault(grp, FunnelCounts())
+
+    for grp, stages in (await db.leads_per_stage(dimension, min(period.end, now))).items():
+        of(grp).leads_per_stage = stages
+    for grp, reach in (await db.reach(dimension, period)).items():
+        of(grp).reach = reach
+    for grp, flows in (await db.flows(dimension, period)).items():
+        of(grp).flows = flows
+    for grp, middles in (await db.stay_middles(dimension, period)).items():
+        of(grp).stay_middles = middles
+    for grp, reasons in (await db.reasons(dimension, period)).items():
+        of(grp).reasons = reasons
+    if dimension == "all":
+        of("")  # the whole funnel is there even when empty
+    return {grp: funnel_figures(c) for grp, c in counts.items()}
+
+
+async def sla_from(db: SqlReports, period: Period, now: datetime, limit: int) -> dict:
+    """As `sla`, with at most `limit` open breaches listed (`open_breaches_listed` says how many)."""
+    summaries = {"all": {}, "rep": {}, "team": {}}
+    for by, name, *counts in await db.sla_counts(period, now):
+        summaries[by][name] = sla_summary(*counts)
+    overall = summaries["all"].get("") or sla_summary(0, 0, 0, 0, 0, 0, 0)
+    listed = await db.open_breaches(period, now, limit)
+    return {"period": _period(period), "overall": overall,
+            "by_rep": dict(sorted(summaries["rep"].items())), "by_team": dict(sorted(summaries["team"].items())),
+            "open_breaches": listed,
+            "open_breaches_listed": {"count": len(listed), "limit": limit,
+                                     "complete": len(listed) == overall["open_breaches"]}}
+
+
+async def attribution_from(db: SqlReports, period: Period, stage: str) -> dict:
+    rows = sorted(await db.attribution(stage, period), key=lambda r: (-r[3], r[0]))
+    return {"period": _period(period), "stage": stage, "leads": sum(first for _, first, _, _ in rows),
+            "items": [{"item": item, "first_touch": round(float(first), 3), "last_touch": round(float(last), 3),
+                       "linear": round(linear, 3)} for item, first, last, linear in rows]}
+
+
+async def plan_from(db: SqlReports, now: datetime, target: float, share: float, deal: float,
+                    rates: dict[str, float | None], weeks: int = 13) -> dict:
+    """As `plan_report`: the measured rates and weekly run rate over the last 13 weeks."""
+    reach = (await db.reach("all", Period(now - timedelta(weeks=weeks), now))).get("", {})
+    figures = funnel_figures(FunnelCounts(reach=reach))
+    measured_rates = {key: figures["conversion"][conv]["rate"] for key, conv in RATE_KEYS.items()}
+    per_week = {stage: n / weeks for stage, n in figures["reached_in_period"].items()}
+    return _plan(measured_rates, per_week, target, share, deal, rates)

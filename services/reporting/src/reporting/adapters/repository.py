@@ -1,5 +1,8 @@
-"""SqlReadModel: writes facts from events, reads the history the figures are computed from."""
+"""SqlReadModel: writes facts from events (keeping `stage_tallies` in step, see tallies.py);
+`history()` reads everything, for tests and the definitions' oracle only, never for a request."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
@@ -8,26 +11,50 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..domain.model import HandoffFacts, History, LeadFacts, StageEvent, Touch
 from .tables import handoffs, lead_facts, stage_events, touches
+from .tallies import add_changes, lead_shares
 
 
 class SqlReadModel:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self._tallying: set[str] = set()
+
+    @asynccontextmanager
+    async def tallied(self, lead_ids: list[str]) -> AsyncIterator[None]:
+        """Around a change to these leads' events, facts or touches: their share of the tallies
+        before and after, and the difference added. Inside an outer block covering the same
+        leads it does nothing, so a handler writing twice reads the shares twice, not four times."""
+        if set(lead_ids) <= self._tallying:
+            yield
+            return
+        before = await lead_shares(self.session, lead_ids)
+        self._tallying = set(lead_ids)
+        try:
+            yield
+        finally:
+            self._tallying = set()
+        await add_changes(self.session, before, await lead_shares(self.session, lead_ids))
 
     async def add_stage_event(self, event_id: str, row: StageEvent) -> None:
         values = dict(vars(row))
-        await self.session.execute(pg_insert(stage_events).values(event_id=event_id, **values).on_conflict_do_nothing())
+        async with self.tallied([row.lead_id]):
+            await self.session.execute(pg_insert(stage_events).values(event_id=event_id, **values).on_conflict_do_nothing())
 
     async def add_touches(self, rows: list[tuple[str, Touch]]) -> None:
         """(event_id, touch) of a batch in one statement."""
         if rows:
             stmt = pg_insert(touches).on_conflict_do_nothing()
-            await self.session.execute(stmt, [{"event_id": event_id, **vars(row)} for event_id, row in rows])
+            async with self.tallied([row.lead_id for _, row in rows]):
+                await self.session.execute(stmt, [{"event_id": event_id, **vars(row)} for event_id, row in rows])
 
     async def adopt_visitor(self, visitor_id: str, lead_id: str) -> None:
         """A visitor named themselves: their touches become the lead's; the lead's source becomes
         that of its earliest touch and its campaign that of its earliest touch with a campaign
         (often the anonymous first visit)."""
+        async with self.tallied([visitor_id, lead_id]):
+            await self._adopt(visitor_id, lead_id)
+
+    async def _adopt(self, visitor_id: str, lead_id: str) -> None:
         moved = await self.session.execute(update(touches).where(touches.c.lead_id == visitor_id).values(lead_id=lead_id))
         if not moved.rowcount:
             return
@@ -56,7 +83,8 @@ class SqlReadModel:
                 "campaign": func.coalesce(lead_facts.c.campaign, stmt.excluded.campaign),
             },
         )
-        await self.session.execute(stmt, [vars(facts) for facts in many])
+        async with self.tallied([facts.lead_id for facts in many]):
+            await self.session.execute(stmt, [vars(facts) for facts in many])
 
     async def add_handoff(self, facts: HandoffFacts) -> None:
         await self.session.execute(pg_insert(handoffs).values(**vars(facts)).on_conflict_do_nothing())

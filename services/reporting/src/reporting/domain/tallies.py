@@ -1,0 +1,28 @@
+"""Leads per stage at any instant without reading every lead: each stage event adds +1 to the
+stage it enters and -1 to the stage the lead was in before (its previous event, by time), so
+the sum of the changes up to an instant is the number of leads in each stage then. The read
+model keeps these changes summed per group, day and month (`stage_tallies`); a lead's share is
+recomputed whenever its events, facts or touches change, and only the difference is written."""
+
+from collections import Counter
+from datetime import date
+
+# (dimension, group, day, stage) -> change; dimension "all" has the one group "".
+LeadShares = dict[tuple[str, str, date, str], int]
+SPANS = ("day", "month")
+
+
+def tally_changes(before: LeadShares, after: LeadShares) -> list[tuple[str, str, str, date, str, int]]:
+    """The rows to add to `stage_tallies` (dimension, group, span, starts, stage, delta), sorted so
+    concurrent writers lock them in the same order."""
+    net: Counter = Counter()
+    for (dimension, group, day, stage), delta in after.items():
+        net[(dimension, group, day, stage)] += delta
+    for key, delta in before.items():
+        net[key] -= delta
+    rows: Counter = Counter()
+    for (dimension, group, day, stage), delta in net.items():
+        if delta:
+            rows[(dimension, group, "day", day, stage)] += delta
+            rows[(dimension, group, "month", day.replace(day=1), stage)] += delta
+    return sorted((*key, delta) for key, delta in rows.items() if delta)
