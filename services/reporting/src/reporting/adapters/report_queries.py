@@ -31,8 +31,12 @@ def _in(dimension: str, lead: str) -> str:
 class SqlReports:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self._jit_off = False
 
     async def _rows(self, sql: str, **params) -> list:
+        if not self._jit_off:  # the per-lead subqueries make these look costly; compiling them costs more than it saves
+            await self.session.execute(text("SET LOCAL jit = off"))
+            self._jit_off = True
         return list(await self.session.execute(text(sql), params))
 
     async def group_names(self, dimension: str) -> list[str]:
@@ -82,40 +86,40 @@ class SqlReports:
         """Per group and funnel rank k: (leads that first reached stage k in the period, of them
         those that have reached k + 1 by now). Read: the leads with funnel events in the period,
         and each one's own earlier events."""
-        rank = _RANK.format(col="to_stage")
+        rank, lead_rank = _RANK.format(col="to_stage"), _RANK.format(col="p.to_stage")
+        reached = [f"count(*) FILTER (WHERE period_max >= {k} AND prior_max < {k})" for k in range(len(FUNNEL))]
+        converted = [f"count(*) FILTER (WHERE period_max >= {k} AND prior_max < {k} AND ever_max > {k})"
+                     for k in range(len(FUNNEL))]
         rows = await self._rows(f"""
             WITH cand AS (
                 SELECT lead_id, max({rank}) AS period_max FROM stage_events
                 WHERE at >= :start AND at < :end AND {rank} IS NOT NULL GROUP BY lead_id
-            ), ranked AS (
-                SELECT c.lead_id, c.period_max,
-                       coalesce((SELECT max({_RANK.format(col='p.to_stage')}) FROM stage_events p
-                                 WHERE p.lead_id = c.lead_id AND p.at < :start), -1) AS prior_max,
-                       (SELECT max({_RANK.format(col='p.to_stage')}) FROM stage_events p
-                        WHERE p.lead_id = c.lead_id) AS ever_max
-                FROM cand c
+            ), ranked AS MATERIALIZED (
+                SELECT c.lead_id, c.period_max, coalesce(e.prior_max, -1) AS prior_max, e.ever_max FROM cand c
+                CROSS JOIN LATERAL (SELECT max({lead_rank}) FILTER (WHERE p.at < :start) AS prior_max,
+                                           max({lead_rank}) AS ever_max
+                                    FROM stage_events p WHERE p.lead_id = c.lead_id) e
             )
-            SELECT g.grp, k, count(*), count(*) FILTER (WHERE r.ever_max > k)
-            FROM ranked r CROSS JOIN generate_series(0, {len(FUNNEL) - 1}) AS k
-            CROSS JOIN LATERAL {_in(dimension, 'r.lead_id')}
-            WHERE r.period_max >= k AND r.prior_max < k GROUP BY 1, 2""", start=period.start, end=period.end)
-        out: dict[str, dict[int, tuple[int, int]]] = defaultdict(dict)
-        for grp, k, reached, converted in rows:
-            out[grp][k] = (reached, converted)
+            SELECT g.grp, {", ".join(reached + converted)}
+            FROM ranked r CROSS JOIN LATERAL {_in(dimension, 'r.lead_id')} GROUP BY 1""",
+            start=period.start, end=period.end)
+        n = len(FUNNEL)
+        out: dict[str, dict[int, tuple[int, int]]] = {}
+        for grp, *counts in rows:
+            out[grp] = {k: (counts[k], counts[n + k]) for k in range(n) if counts[k]}
         return out
 
     async def flows(self, dimension: str, period: Period) -> dict[str, dict[str, dict[str, int]]]:
         """Per group: {"in": {stage: n}, "out": {stage: n}} over the period's events."""
         rows = await self._rows(f"""
-            SELECT g.grp, 'in', e.to_stage, count(*) FROM stage_events e CROSS JOIN LATERAL {_in(dimension, 'e.lead_id')}
-            WHERE e.at >= :start AND e.at < :end GROUP BY 1, 3
-            UNION ALL
-            SELECT g.grp, 'out', e.from_stage, count(*) FROM stage_events e CROSS JOIN LATERAL {_in(dimension, 'e.lead_id')}
-            WHERE e.at >= :start AND e.at < :end AND e.from_stage <> '' GROUP BY 1, 3""",
-            start=period.start, end=period.end)
+            SELECT g.grp, e.to_stage, e.from_stage, count(*) FROM stage_events e
+            CROSS JOIN LATERAL {_in(dimension, 'e.lead_id')}
+            WHERE e.at >= :start AND e.at < :end GROUP BY 1, 2, 3""", start=period.start, end=period.end)
         out: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: {"in": {}, "out": {}})
-        for grp, way, stage, n in rows:
-            out[grp][way][stage] = n
+        for grp, to_stage, from_stage, n in rows:
+            out[grp]["in"][to_stage] = out[grp]["in"].get(to_stage, 0) + n
+            if from_stage:
+                out[grp]["out"][from_stage] = out[grp]["out"].get(from_stage, 0) + n
         return out
 
     async def reasons(self, dimension: str, period: Period) -> dict[str, dict[str, dict[str, int]]]:
