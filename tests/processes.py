@@ -74,7 +74,7 @@ class ServiceProcess:
 
 
 def service_env(name: str, kafka_bootstrap: str, prefix: str, port: int, database_url: str | None, extra: dict) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("INGEST_", "SCORING_", "NURTURE_", "HANDOFF_", "LEADFLOW_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("INGEST_", "SCORING_", "NURTURE_", "HANDOFF_", "REPORTING_", "LEADFLOW_"))}
     upper = name.upper()
     env.update(
         {

@@ -35,6 +35,13 @@ class FetchSettings(BaseModel):
     max_wait_ms: int = Field(25, ge=0, le=500)
 
 
+# For a consumer off the path a person waits on (nurture, reporting): a fetch waits up to a
+# quarter second for a megabyte, so under load its batches hold hundreds of messages, whose fixed
+# count of statements then costs a fraction of what batches of twenty do (measured: nurture 516
+# µs of CPU per touchpoint in batches of 20, 175 in batches of 500), and the CPU goes to scoring.
+THROUGHPUT_FETCH = FetchSettings(min_bytes=1_048_576, max_wait_ms=250)
+
+
 class DatabaseSettings(BaseModel):
     url: SecretStr = Field(description="postgresql+asyncpg://user:password@host:port/db")
     pool_size: int = 10

@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 
-from lead_runtime.settings import DatabaseSettings, HttpSettings, ServiceSettings
+from lead_runtime.settings import THROUGHPUT_FETCH, DatabaseSettings, FetchSettings, HttpSettings, ServiceSettings
 from pydantic import BaseModel, Field
 from pydantic_settings import SettingsConfigDict
 
@@ -25,6 +25,7 @@ class Settings(ServiceSettings):
 
     database: DatabaseSettings
     http: HttpSettings = HttpSettings(port=8003)
+    consumer_fetch: FetchSettings = THROUGHPUT_FETCH  # off the latency path: larger batches
     email: EmailSettings = EmailSettings()
     due_check_seconds: float = Field(
         30.0, gt=0, description="How often the worker looks for steps that have become due."

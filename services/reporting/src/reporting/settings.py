@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 
-from lead_runtime.settings import DatabaseSettings, HttpSettings, ServiceSettings
+from lead_runtime.settings import THROUGHPUT_FETCH, DatabaseSettings, FetchSettings, HttpSettings, ServiceSettings
 from pydantic_settings import SettingsConfigDict
 
 
@@ -11,6 +11,7 @@ class Settings(ServiceSettings):
 
     database: DatabaseSettings
     http: HttpSettings = HttpSettings(port=8005)
+    consumer_fetch: FetchSettings = THROUGHPUT_FETCH  # off the latency path: larger batches
 
 
 @lru_cache

@@ -13,6 +13,7 @@ that decay does not reorder) and the latest ones by time.
 
 import math
 from dataclasses import dataclass, replace
+from operator import itemgetter
 from datetime import UTC, datetime, timedelta
 
 from .model import ScoreLine
@@ -37,7 +38,13 @@ class BehaviourState:
     as_of: datetime | None = None
     ahead: tuple[ScoreLine, ...] = ()  # counted lines dated after `as_of`: undecayed until then
     strongest: tuple[ScoreLine, ...] = ()
-    latest: tuple[ScoreLine, ...] = ()
+    # the latest lines as stored (_line_json): read only when a stage change shows the timeline,
+    # so most touchpoints neither decode nor encode them
+    latest_stored: tuple[tuple, ...] = ()
+
+    @property
+    def latest(self) -> tuple[ScoreLine, ...]:
+        return tuple(_line(d) for d in self.latest_stored)
 
     @classmethod
     def of(cls, lines: list[ScoreLine], half_life_days: float, now: datetime, since: datetime | None = None) -> "BehaviourState":
@@ -61,9 +68,9 @@ class BehaviourState:
                 value += decayed(line.points, line.occurred_at, now, self.half_life_days)
         positive = [l for l in (*state.strongest, *counted) if l.points > 0]
         strongest = sorted(positive, key=lambda l: -_strength(l, self.half_life_days))[:STRONGEST]
-        latest = sorted((*state.latest, *counted), key=lambda l: l.occurred_at)[-LATEST:]
+        latest = sorted((*state.latest_stored, *map(_line_json, counted)), key=_AT)[-LATEST:]
         return replace(state, value=value, as_of=now, ahead=tuple(ahead), strongest=tuple(strongest),
-                       latest=tuple(latest))
+                       latest_stored=tuple(latest))
 
     def _caught_up(self, now: datetime) -> "BehaviourState":
         """The sum carried to `now`, with the lines whose time has come folded in."""
@@ -84,7 +91,7 @@ class BehaviourState:
         return {
             "half_life_days": self.half_life_days, "since": _iso(self.since), "value": self.value,
             "as_of": _iso(self.as_of), "ahead": [_line_json(l) for l in self.ahead],
-            "strongest": [_line_json(l) for l in self.strongest], "latest": [_line_json(l) for l in self.latest],
+            "strongest": [_line_json(l) for l in self.strongest], "latest": self.latest_stored,
         }
 
     @classmethod
@@ -92,7 +99,7 @@ class BehaviourState:
         return cls(
             doc["half_life_days"], _time(doc["since"]), doc["value"], _time(doc["as_of"]),
             tuple(_line(d) for d in doc["ahead"]), tuple(_line(d) for d in doc["strongest"]),
-            tuple(_line(d) for d in doc["latest"]),
+            tuple(map(tuple, doc["latest"])),
         )
 
 
@@ -107,9 +114,12 @@ def _time(text: str | None) -> datetime | None:
 _MICROSECOND = timedelta(microseconds=1)
 
 
-def _line_json(l: ScoreLine) -> list:
+def _line_json(l: ScoreLine) -> tuple:
     """Compact, and the time as whole microseconds since _EPOCH: exact, and cheaper than ISO text."""
-    return [l.rule, l.points, l.touchpoint_id, l.detail, (l.occurred_at - _EPOCH) // _MICROSECOND, l.strong]
+    return (l.rule, l.points, l.touchpoint_id, l.detail, (l.occurred_at - _EPOCH) // _MICROSECOND, l.strong)
+
+
+_AT = itemgetter(4)  # a stored line's time
 
 
 def _line(d: list) -> ScoreLine:
