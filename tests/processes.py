@@ -1,5 +1,6 @@
 """The services as real processes (`python -m <svc> serve`), for end-to-end tests and the fault drills."""
 
+import json
 import os
 import signal
 import socket
@@ -33,6 +34,16 @@ class ServiceProcess:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    def log_lines(self) -> list[dict]:
+        """The service's JSON log lines, parsed (a line that is not JSON is skipped: a crash's trace)."""
+        out = []
+        for line in self.log_path.read_text(errors="replace").splitlines():
+            try:
+                out.append(json.loads(line))
+            except ValueError:
+                continue
+        return out
 
     def start(self) -> None:
         log = self.log_path.open("ab")

@@ -109,10 +109,10 @@ async def test_an_erased_person_is_in_no_table_api_answer_or_later_message(stack
 
 def _skipped_as_erased(stack, event_id: str) -> list[str]:
     """The consumers that logged skipping `event_id` because its person was erased."""
-    marker = '"msg": "skipped: the person asked to be erased after this happened"'
+    marker = "skipped: the person asked to be erased after this happened"
     return [name for name in CONSUMERS
-            if any(marker in line and event_id in line
-                   for line in stack.services[name].log_path.read_text(errors="replace").splitlines())]
+            if any(line.get("msg") == marker and line.get("event_id") == event_id
+                   for line in stack.services[name].log_lines())]
 
 
 async def test_a_touchpoint_from_before_the_erasure_arriving_late_brings_no_one_back(stack):

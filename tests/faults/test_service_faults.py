@@ -26,7 +26,7 @@ def kill_and_restart(stack, name: str) -> str:
 
 
 def stopped_lines(process) -> int:
-    return process.log_path.read_text(errors="replace").count('"msg": "stopped"')
+    return sum(1 for line in process.log_lines() if line.get("msg") == "stopped")
 
 
 def terminate_and_restart(stack, name: str) -> str:

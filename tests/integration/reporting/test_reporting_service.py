@@ -94,8 +94,12 @@ async def test_figures_follow_the_events(fresh_database, kafka_settings):
             bad = await client.post("/v1/plan", json={"revenue_target_eur": 1, "marketing_share": 0.5, "average_deal_eur": 1})
             assert bad.status_code == 422 and "rates" in bad.json()["detail"]
 
-            page = (await client.get("/")).text
-            shown = dict(re.findall(r'data-metric="([^"]+)">([^<]*)<', page))
+            async def committed():  # the consumer commits its offsets once it has nothing more to fetch
+                page = (await client.get("/")).text
+                shown = dict(re.findall(r'data-metric="([^"]+)">([^<]*)<', page))
+                return (page, shown) if shown.get("lag.reporting.lead.lifecycle") == "0" else None
+
+            page, shown = await eventually(committed, timeout=15)
             assert shown["reached.sales_ready"] == "1"
             assert shown["reached.marketing_lead"] == str(funnel["reached_in_period"]["marketing_lead"])
             assert shown["lag.reporting.lead.lifecycle"] == "0"  # topic lag, read from the broker

@@ -82,3 +82,19 @@ def test_whatever_else_the_agreement_excludes_disqualifies():
 def test_persona_brings_its_authority_level():
     assert assess_fit(a_lead(), sample_policy()).authority == "decision_maker"
     assert assess_fit(a_lead(job_title="Geschäftsführerin"), sample_policy()).authority == "executive"
+
+
+def test_the_profile_memo_answers_as_the_rules_do_and_ignores_only_when_things_were_said():
+    from dataclasses import replace
+
+    from scoring.domain.rules import bant_lines
+    from scoring.domain.score import ProfileMemo
+
+    policy = sample_policy()
+    memo = ProfileMemo(policy, size=2)
+    lead = a_lead(said_at={"job_title": "2026-11-01T00:00:00.000000+00:00"})
+    for profile in (lead, replace(lead, said_at={}), a_lead(job_title="Sachbearbeiter"), a_lead(employees=40),
+                    replace(lead, bant={"budget": "yes"}), lead):
+        assert memo(profile) == (assess_fit(profile, policy), tuple(bant_lines(profile, policy)))
+    assert memo(replace(lead, said_at={})) is memo(lead)  # the same facts said at another time: not assessed again
+    assert memo(a_lead(job_title="Sachbearbeiter"))[0].persona is None

@@ -29,7 +29,7 @@ from .domain.model import LeadProfile, ScoreLine, StageDecision
 from .domain.policy import ScoringPolicy
 from .domain.replay import Recorded, replay, stage_under
 from .domain.rules import behaviour_lines, decide_stage, falls_below_at, wants_sales_contact
-from .domain.score import Score, decayed_lines, score_running
+from .domain.score import ProfileMemo, Score, decayed_lines, score_running
 
 Clock = Callable[[], datetime]
 SERVICE = "scoring"
@@ -117,6 +117,13 @@ class ScoringHandlers:
         self._configured = policy
         self._source = source
         self._checked_at = float("-inf")
+        self._profiles = ProfileMemo(policy)
+
+    def _memo(self) -> ProfileMemo:
+        """Fit assessed once per distinct profile, for the policy in force (a switch starts anew)."""
+        if self._profiles.policy is not self.policy:
+            self._profiles = ProfileMemo(self.policy)
+        return self._profiles
 
     async def follow_active_agreement(self, session: AsyncSession) -> None:
         """The database says which agreement version is active (switched on by command); the
@@ -188,7 +195,7 @@ class ScoringHandlers:
         batch.add(lead_id, new_lines, self.policy.version)
         now = self.clock()
         lead.behaviour = lead.behaviour.with_lines(adopted + new_lines, now)
-        score = score_running(lead.profile, lead.behaviour, now, self.policy)
+        score = score_running(lead.profile, lead.behaviour, now, self.policy, self._memo())
         lead.persona = score.fit.persona
         out: list = []
         current = not is_historical(event, self.policy.history.horizon)
@@ -279,7 +286,7 @@ class ScoringHandlers:
             return []
         await self._fresh_behaviour(repo, [lead])
         now = self.clock()
-        score = score_running(lead.profile, lead.behaviour, now, self.policy)
+        score = score_running(lead.profile, lead.behaviour, now, self.policy, self._memo())
         decision = decide_stage(  # decay lowers; time alone sends no one to sales
             lead.stage, score.fit, score.engagement, lead.profile, False, self.policy, self._why(score),
             current_touchpoint=False,

@@ -35,12 +35,37 @@ def score_lead(
     return Score(assess_fit(profile, policy), round(engagement, 2), behaviour, tuple(bant_lines(profile, policy)))
 
 
-def score_running(profile: LeadProfile, behaviour: BehaviourState, now: datetime, policy: ScoringPolicy) -> Score:
+class ProfileMemo:
+    """A profile's fit and BANT lines under one policy, assessed once per distinct profile: most
+    touchpoints repeat what the lead's profile already says (only the times it was said move)."""
+
+    def __init__(self, policy: ScoringPolicy, size: int = 8192) -> None:
+        self.policy, self._size = policy, size
+        self._known: dict[tuple, tuple[FitAssessment, tuple[ScoreLine, ...]]] = {}
+
+    def __call__(self, profile: LeadProfile) -> tuple[FitAssessment, tuple[ScoreLine, ...]]:
+        fields = vars(profile)
+        key = (*(v for k, v in fields.items() if k not in _UNHASHABLE), *profile.bant.items())
+        known = self._known.get(key)
+        if known is None:
+            if len(self._known) >= self._size:
+                self._known.clear()
+            known = self._known[key] = (assess_fit(profile, self.policy), tuple(bant_lines(profile, self.policy)))
+        return known
+
+
+_UNHASHABLE = ("bant", "said_at")  # bant goes in as its items; when things were said moves no points
+
+
+def score_running(profile: LeadProfile, behaviour: BehaviourState, now: datetime, policy: ScoringPolicy,
+                  memo: ProfileMemo | None = None) -> Score:
     """The score from the running state: the same engagement as `score_lead` over the whole
     ledger, explained by its strongest lines (decayed to `now`)."""
     engagement = round(behaviour.engagement(now), 2)
     lines = decayed_lines(behaviour.strongest, now, behaviour.half_life_days)
-    return Score(assess_fit(profile, policy), engagement, lines, tuple(bant_lines(profile, policy)))
+    fit, bant = memo(profile) if memo is not None and memo.policy is policy else (
+        assess_fit(profile, policy), tuple(bant_lines(profile, policy)))
+    return Score(fit, engagement, lines, bant)
 
 
 def decayed_lines(lines, now: datetime, half_life_days: float) -> tuple[ScoreLine, ...]:
