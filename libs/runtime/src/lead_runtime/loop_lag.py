@@ -28,3 +28,18 @@ class LoopLag:
             asked = time.monotonic()
             await asyncio.sleep(self.interval)
             self.observe(time.monotonic() - asked - self.interval)
+
+
+class Breather:
+    """`await breathe()` between the pieces of a long CPU-bound stretch (a batch of a thousand
+    touchpoints through the rules): every `seconds` of holding the loop it lets heartbeats, the
+    API and the other consumers run."""
+
+    def __init__(self, seconds: float = 0.02) -> None:
+        self._seconds = seconds
+        self._since = time.monotonic()
+
+    async def __call__(self) -> None:
+        if time.monotonic() - self._since >= self._seconds:
+            await asyncio.sleep(0)
+            self._since = time.monotonic()

@@ -15,6 +15,7 @@ from lead_events import (
 from lead_events.touchpoints import Company
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lead_runtime.loop_lag import Breather
 from lead_runtime.logs import fields
 from lead_runtime.visitors import identify
 
@@ -166,11 +167,12 @@ class ScoringHandlers:
         await self._fresh_behaviour(repo, list(leads.values()))
         times = [e.occurred_at for e in events if e.event_id in stored]
         batch = _Batch(leads, await self._cap_windows(repo, lead_ids, min(times)) if times else {})
-        out = []
+        out, breathe = [], Breather()
         for event, owner in zip(events, owners):
             # a replayed touchpoint changes nothing; an unknown visitor's waits, stored, for its person
             fresh = event.event_id in stored and owner is not None
             out.append(await self._apply(repo, batch, event, owner) if fresh else [])
+            await breathe()
         await repo.add_changes_many(batch.changes)
         await repo.save_many(list(batch.leads.values()))
         await repo.add_stage_changes(batch.stage_changes)
