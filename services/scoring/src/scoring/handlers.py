@@ -88,10 +88,10 @@ class _Batch:
 
 @lru_cache(maxsize=16_384)
 def _evidence_of(line: ScoreLine) -> Evidence:
-    # our own lines, valid by construction: built without validation, and a lead's fit lines and
-    # undecayed behaviour repeat from one touchpoint to the next (Evidence is frozen: shared safely)
-    return Evidence.model_construct(rule=line.rule, points=line.points, touchpoint_id=line.touchpoint_id,
-                                    detail=line.detail)
+    # a lead's fit lines and undecayed behaviour repeat from one touchpoint to the next (Evidence
+    # is frozen: shared safely); plain construction, pydantic's compiled path, is about four times
+    # quicker than model_construct's Python one
+    return Evidence(rule=line.rule, points=line.points, touchpoint_id=line.touchpoint_id, detail=line.detail)
 
 
 def _evidence(lines: tuple[ScoreLine, ...] | list[ScoreLine]) -> list[Evidence]:
