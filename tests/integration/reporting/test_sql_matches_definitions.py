@@ -94,20 +94,27 @@ async def test_every_report_computed_in_postgres_equals_its_definition(fresh_dat
 
 
 async def test_the_tallies_kept_as_events_arrive_equal_those_built_from_all_events(fresh_database):
-    """Migration 0004 fills `stage_tallies` from the stored events at once; the write path keeps
-    them lead by lead. Both must give the same table."""
+    """Migration 0004 fills `stage_tallies` from the stored events at once, migration 0005
+    `lead_items` from the stored touches; the write path keeps both lead by lead. Both ways must
+    give the same tables."""
     engine = make_engine(await fresh_database("reporting"))
     sessions = make_sessionmaker(engine)
     backfill = importlib.import_module("reporting.migrations.versions.0004_report_queries")._BACKFILL
+    items_backfill = importlib.import_module("reporting.migrations.versions.0005_lead_items")._BACKFILL
     read = text("SELECT dimension, grp, span, starts, stage, delta FROM stage_tallies WHERE delta <> 0 ORDER BY 1, 2, 3, 4, 5")
+    read_items = text("SELECT lead_id, item FROM lead_items ORDER BY 1, 2")
     try:
         await _write(sessions, random_stream(seed=7, now=NOW, leads=120, boundaries=BOUNDARIES))
         async with sessions() as session, session.begin():
             kept = (await session.execute(read)).all()
+            kept_items = (await session.execute(read_items)).all()
             await session.execute(text("DELETE FROM stage_tallies"))
+            await session.execute(text("DELETE FROM lead_items"))
             await session.execute(text(backfill))
+            await session.execute(text(items_backfill))
             assert (await session.execute(read)).all() == kept
-            assert len(kept) > 100
+            assert (await session.execute(read_items)).all() == kept_items
+            assert len(kept) > 100 and len(kept_items) > 200
             await session.rollback()
     finally:
         await engine.dispose()

@@ -17,7 +17,7 @@ _RANK = "CASE {col} " + " ".join(f"WHEN '{s}' THEN {i}" for i, s in enumerate(FU
 # by content a lead belongs to every item it touched). Same expressions as tallies.py.
 _GROUPS = {
     "all": "(SELECT ''::text AS grp)",
-    "content": "(SELECT DISTINCT coalesce(nullif(t.content_id, ''), t.type) AS grp FROM touches t WHERE t.lead_id = {lead})",
+    "content": "(SELECT i.item AS grp FROM lead_items i WHERE i.lead_id = {lead})",  # its few items, not its touches
     **{d: f"(SELECT coalesce(nullif((SELECT f.{d} FROM lead_facts f WHERE f.lead_id = {{lead}}), ''), 'unknown') AS grp)"
        for d in ("source", "campaign", "persona")},
 }

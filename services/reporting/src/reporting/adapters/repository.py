@@ -1,17 +1,23 @@
-"""SqlReadModel: writes facts from events (keeping `stage_tallies` in step, see tallies.py);
-`history()` reads everything, for tests and the definitions' oracle only, never for a request."""
+"""SqlReadModel: writes facts from events (keeping `lead_items` and `stage_tallies` in step, see
+tallies.py); `history()` reads everything, for tests and the definitions' oracle only, never for a request."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, literal, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..domain.model import HandoffFacts, History, LeadFacts, StageEvent, Touch
-from .tables import handoffs, lead_facts, stage_events, touches
+from .tables import handoffs, lead_facts, lead_items, stage_events, touches
 from .tallies import add_changes, lead_shares
+
+# A batch's (lead, item) pairs as two arrays in one statement: in-process about 2 µs CPU and
+# 7 µs wall per touchpoint (batches of 500) less than an executemany of one row each.
+_ADD_ITEMS = text("""
+INSERT INTO lead_items (lead_id, item) SELECT * FROM unnest(CAST(:leads AS text[]), CAST(:items AS text[]))
+ON CONFLICT DO NOTHING""")
 
 
 class SqlReadModel:
@@ -41,11 +47,14 @@ class SqlReadModel:
             await self.session.execute(pg_insert(stage_events).values(event_id=event_id, **values).on_conflict_do_nothing())
 
     async def add_touches(self, rows: list[tuple[str, Touch]]) -> None:
-        """(event_id, touch) of a batch in one statement."""
+        """(event_id, touch) of a batch in one statement, and the leads' items in one more (sorted,
+        so concurrent batches lock them in the same order)."""
         if rows:
-            stmt = pg_insert(touches).on_conflict_do_nothing()
+            items = sorted({(row.lead_id, row.item) for _, row in rows})
             async with self.tallied([row.lead_id for _, row in rows]):
-                await self.session.execute(stmt, [{"event_id": event_id, **vars(row)} for event_id, row in rows])
+                await self.session.execute(pg_insert(touches).on_conflict_do_nothing(),
+                                           [{"event_id": event_id, **vars(row)} for event_id, row in rows])
+                await self.session.execute(_ADD_ITEMS, {"leads": [lead for lead, _ in items], "items": [item for _, item in items]})
 
     async def adopt_visitor(self, visitor_id: str, lead_id: str) -> None:
         """A visitor named themselves: their touches become the lead's; the lead's source becomes
@@ -58,6 +67,9 @@ class SqlReadModel:
         moved = await self.session.execute(update(touches).where(touches.c.lead_id == visitor_id).values(lead_id=lead_id))
         if not moved.rowcount:
             return
+        gone = delete(lead_items).where(lead_items.c.lead_id == visitor_id).returning(lead_items.c.item).cte("gone")
+        await self.session.execute(pg_insert(lead_items).from_select(
+            ["lead_id", "item"], select(literal(lead_id), gone.c.item)).on_conflict_do_nothing())
         await self.session.execute(delete(lead_facts).where(lead_facts.c.lead_id == visitor_id))
         earliest = select(touches).where(touches.c.lead_id == lead_id).order_by(touches.c.at).limit(1)
         with_campaign = earliest.where(touches.c.campaign.is_not(None))

@@ -37,6 +37,14 @@ touches = Table(
     Index("ix_touches_item", text("coalesce(nullif(content_id, ''), type)")),
 )
 
+# The content items each lead touched (Touch.item), kept as touches arrive and moved on a visitor's
+# adoption (migration 0005): the tallies read a lead's few items here, never its touches.
+lead_items = Table(
+    "lead_items", metadata,
+    Column("lead_id", String, primary_key=True),
+    Column("item", String, primary_key=True),
+)
+
 lead_facts = Table(
     "lead_facts", metadata,
     Column("lead_id", String, primary_key=True),

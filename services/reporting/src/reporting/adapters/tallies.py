@@ -10,8 +10,9 @@ from ..domain.tallies import LeadShares, tally_changes
 from .tables import stage_tallies
 
 # The groups a lead is counted in, per dimension; `:leads` are the lead ids. Mirrors
-# domain/slicing.py: no facts or an empty value is "unknown", a touch's item is its content id
-# or else its type. The same expressions are in report_queries.py.
+# domain/slicing.py: no facts or an empty value is "unknown"; by content the lead's items from
+# `lead_items` (a few rows per lead, however many touches it has: a batch's cost stays flat in
+# the leads' history). The same expressions are in report_queries.py.
 _SHARES = text("""
 WITH ev AS (
     SELECT lead_id, (at AT TIME ZONE 'UTC')::date AS day, to_stage,
@@ -28,8 +29,8 @@ WITH ev AS (
         ('campaign', coalesce(nullif(f.campaign, ''), 'unknown')),
         ('persona', coalesce(nullif(f.persona, ''), 'unknown'))) AS d(dimension, grp)
     UNION
-    SELECT t.lead_id, 'content', coalesce(nullif(t.content_id, ''), t.type)
-    FROM touches t WHERE t.lead_id = ANY(:leads) AND t.lead_id IN (SELECT lead_id FROM ev)
+    SELECT i.lead_id, 'content', i.item
+    FROM lead_items i WHERE i.lead_id = ANY(:leads) AND i.lead_id IN (SELECT lead_id FROM ev)
 )
 SELECT m.dimension, m.grp, c.day, c.stage, sum(c.delta)::int AS delta
 FROM changes c JOIN member m ON m.lead_id = c.lead_id
