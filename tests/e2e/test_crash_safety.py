@@ -40,4 +40,5 @@ async def test_scoring_killed_mid_stream_counts_every_touchpoint_once(stack):
     leads = await eventually(all_counted, timeout=90)
     for lead in leads:
         assert lead["engagement_score"] == pytest.approx(PER_LEAD * POINTS, abs=0.01), lead["lead_id"]
-        assert len(lead["explanation"]["behaviour"]) == PER_LEAD
+        [clicks] = [r for r in lead["explanation"]["behaviour_by_rule"] if r["rule"] == "behaviour.email_clicked"]
+        assert clicks["lines"] == PER_LEAD  # each touchpoint's line written once

@@ -160,3 +160,46 @@ async def test_a_contact_request_from_years_ago_sends_no_one_to_sales_a_current_
         lead = await eventually(lambda: _lead(scoring, lead_id_for(contact["email"])))
         assert lead["stage"] != "sales_ready", lead
         assert lead["touchpoints"] == 1
+
+
+async def test_a_long_history_is_explained_by_rule_and_paged_line_by_line(scoring, kafka_settings):
+    """Read back, a lead with many touchpoints shows its ledger grouped by rule (the same decayed
+    sums as every line summed one by one), its latest strong signals, and every line through the
+    paged ledger, each once, in the order written."""
+    from datetime import UTC, datetime, timedelta
+
+    from scoring.domain.rules import decayed
+
+    contact = a_contact()
+    now = datetime.now(UTC)
+    events = []
+    for i in range(45):
+        kind = ("email_clicked", "page_visited", "webinar_attended")[i % 3]
+        events.append(a_recorded(kind, contact).model_copy(update={"occurred_at": now - timedelta(days=i)}))
+    await produce(kafka_settings, topics.TOUCHPOINTS, *events)
+
+    async def complete():
+        lead = await _lead(scoring, events[0].lead_id)
+        return lead if lead and lead["touchpoints"] == len(events) else None
+
+    lead = await eventually(complete)
+    lines, after = [], 0
+    while after is not None:
+        page = (await scoring.get(f"/v1/leads/{lead['lead_id']}/ledger", params={"after": after, "limit": 7})).json()
+        assert len(page["lines"]) <= 7
+        lines += page["lines"]
+        after = page["next"]
+    assert [l["position"] for l in lines] == sorted({l["position"] for l in lines})  # each once, in order
+    assert {l["touchpoint_id"] for l in lines} == {e.event_id for e in events}
+    by_rule = {r["rule"]: r for r in lead["explanation"]["behaviour_by_rule"]}
+    for rule in {l["rule"] for l in lines}:
+        mine = [l for l in lines if l["rule"] == rule]
+        assert by_rule[rule]["lines"] == len(mine)
+        expected = sum(decayed(l["points"], datetime.fromisoformat(l["occurred_at"]), now, 30) for l in mine)
+        assert by_rule[rule]["points"] == pytest.approx(expected, abs=0.05)
+    assert sum(r["points"] for r in by_rule.values()) == pytest.approx(lead["engagement_score"], abs=0.1)
+    strong = lead["explanation"]["strong_signals"]
+    assert len(strong) == 15 and all(l["rule"] == "behaviour.webinar_attended" for l in strong)
+    assert len(lead["explanation"]["behaviour"]) == 10  # the strongest lines, whatever the history
+    bad = await scoring.get(f"/v1/leads/{lead['lead_id']}/ledger", params={"limit": 100_000})
+    assert bad.status_code == 422 and bad.headers["content-type"] == "application/problem+json"

@@ -11,16 +11,34 @@ from lead_runtime.service import RuntimeDep, SessionDep
 from .adapters.agreements import SqlAgreements
 from .adapters.repository import SqlLeadScores
 from .domain.lead import LeadState
-from .domain.score import explain, score_lead
+from .domain.behaviour_state import BehaviourState
+from .domain.rules import decayed
+from .domain.score import decayed_lines, explain, line_view, score_running
 
 router = APIRouter(prefix="/v1", tags=["leads"])
 MAX_OFFSET = 2**63 - 1  # PostgreSQL's OFFSET is a bigint: beyond it a 422, not a driver error
 
 
+STRONG_SIGNALS_SHOWN = 25
+LEDGER_PAGE_MAX = 1000
+
+
 async def _view(repo: SqlLeadScores, lead: LeadState, rt: RuntimeDep) -> dict:
+    """A lead as sales read it, at a cost that does not grow with its history: the score from the
+    running state, the ledger grouped by rule in one query, the latest strong signals; every line
+    is paged through /v1/leads/{lead_id}/ledger."""
     policy = rt.parts.state["handlers"].policy
     now = datetime.now(UTC)
-    score = score_lead(lead.profile, await repo.ledger(lead.lead_id), now, policy, lead.engagement_since)
+    half_life = policy.behaviour.half_life_days
+    behaviour = lead.behaviour
+    if behaviour is None or behaviour.half_life_days != half_life or behaviour.since != lead.engagement_since:
+        # stored before the running state, or under another half-life: rebuilt once, as scoring does
+        behaviour = BehaviourState.of(await repo.ledger(lead.lead_id), half_life, now, lead.engagement_since)
+    score = score_running(lead.profile, behaviour, now, policy)
+    strong = decayed_lines(await repo.strong_lines(lead.lead_id, lead.engagement_since, STRONG_SIGNALS_SHOWN), now,
+                           half_life)
+    explanation = explain(lead.stage, score, lead.profile, policy, strong_signals=strong)
+    explanation["behaviour_by_rule"] = await repo.rule_totals(lead.lead_id, lead.engagement_since, now, half_life)
     return {
         "lead_id": lead.lead_id,
         "email": lead.profile.email,
@@ -37,7 +55,7 @@ async def _view(repo: SqlLeadScores, lead: LeadState, rt: RuntimeDep) -> dict:
         "episode": lead.episode,
         "decays_below_threshold_at": lead.review_at.isoformat() if lead.review_at else None,
         "touchpoints": await repo.touchpoint_count(lead.lead_id),
-        "explanation": explain(lead.stage, score, lead.profile, policy),
+        "explanation": explanation,
         "stage_history": await repo.stage_history(lead.lead_id),
     }
 
@@ -49,6 +67,33 @@ async def get_lead(lead_id: str, session: SessionDep, rt: RuntimeDep) -> dict:
     if lead is None:
         raise Problem(404, "Unknown lead", f"No lead with id {lead_id}; it appears after its first touchpoint is scored.")
     return await _view(repo, lead, rt)
+
+
+@router.get("/leads/{lead_id}/ledger")
+async def get_ledger(
+    lead_id: str,
+    session: SessionDep,
+    rt: RuntimeDep,
+    after: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="`next` of the previous page")] = 0,
+    limit: Annotated[int, Query(ge=1, le=LEDGER_PAGE_MAX)] = 200,
+) -> dict:
+    """Every line of the lead's score ledger, in the order they were written, a page at a time:
+    its points as written and decayed to now."""
+    repo = SqlLeadScores(session)
+    lead = await repo.get(lead_id)
+    if lead is None:
+        raise Problem(404, "Unknown lead", f"No lead with id {lead_id}; it appears after its first touchpoint is scored.")
+    now = datetime.now(UTC)
+    half_life = rt.parts.state["handlers"].policy.behaviour.half_life_days
+    page = await repo.ledger_page(lead_id, after, limit)
+    lines = [
+        {"position": position, **line_view(line), "agreement_version": version,
+         "points_now": round(decayed(line.points, line.occurred_at, now, half_life), 2),
+         "counted": lead.engagement_since is None or line.occurred_at >= lead.engagement_since}
+        for position, line, version in page
+    ]
+    return {"lead_id": lead_id, "as_of": now.isoformat(), "lines": lines,
+            "next": page[-1][0] if len(page) == limit else None}
 
 
 @router.get("/leads")

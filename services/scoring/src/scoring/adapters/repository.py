@@ -101,6 +101,48 @@ class SqlLeadScores:
             out[r.lead_id].append(ScoreLine(r.rule, r.points, r.touchpoint_id, r.detail, r.occurred_at, r.strong))
         return out
 
+    async def rule_totals(self, lead_id: str, since: datetime | None, now: datetime, half_life_days: float) -> list[dict]:
+        """The lead's ledger grouped by rule, each line decayed to `now` as `decayed` does (a line
+        dated ahead counts whole), strongest first: one row per rule, whatever the history."""
+        c = score_changes.c
+        age_days = func.greatest(func.extract("epoch", now - c.occurred_at), 0) / 86_400.0
+        points = func.sum(c.points * func.power(0.5, age_days / half_life_days))
+        query = (
+            select(c.rule, func.count().label("lines"), points.label("points"), func.max(c.occurred_at).label("latest"))
+            .where(c.lead_id == lead_id, c.occurred_at.is_not(None))
+            .group_by(c.rule).order_by(points.desc(), c.rule)
+        )
+        if since is not None:
+            query = query.where(c.occurred_at >= since)
+        return [
+            {"rule": r.rule, "lines": r.lines, "points": round(float(r.points), 2),
+             "latest_at": r.latest.isoformat() if r.latest else None}
+            for r in (await self.session.execute(query)).all()
+        ]
+
+    async def strong_lines(self, lead_id: str, since: datetime | None, limit: int) -> list[ScoreLine]:
+        """The lead's latest strong buying signals in its ledger, newest first."""
+        c = score_changes.c
+        query = (
+            select(c.rule, c.points, c.touchpoint_id, c.detail, c.occurred_at, c.strong)
+            .where(c.lead_id == lead_id, c.strong.is_(True), c.occurred_at.is_not(None))
+            .order_by(c.occurred_at.desc(), c.id.desc()).limit(limit)
+        )
+        if since is not None:
+            query = query.where(c.occurred_at >= since)
+        return [ScoreLine(r.rule, r.points, r.touchpoint_id, r.detail, r.occurred_at, r.strong)
+                for r in (await self.session.execute(query)).all()]
+
+    async def ledger_page(self, lead_id: str, after: int, limit: int) -> list[tuple[int, ScoreLine, str]]:
+        """(position, line, agreement version) of the lead's ledger after `after`, in ledger order."""
+        c = score_changes.c
+        query = (
+            select(c.id, c.rule, c.points, c.touchpoint_id, c.detail, c.occurred_at, c.strong, c.agreement_version)
+            .where(c.lead_id == lead_id, c.id > after).order_by(c.id).limit(limit)
+        )
+        return [(r.id, ScoreLine(r.rule, r.points, r.touchpoint_id, r.detail, r.occurred_at, r.strong), r.agreement_version)
+                for r in (await self.session.execute(query)).all()]
+
     async def lines_since(self, lead_ids: list[str], rules: list[str], start: datetime) -> dict[str, list[ScoreLine]]:
         """The leads' ledger lines of these rules from `start` on, in ledger order: what a cap's
         window can see (read through ix_score_changes_window, so not the whole history)."""

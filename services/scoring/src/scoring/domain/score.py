@@ -1,5 +1,6 @@
 """A lead's score at a moment, and the explanation a salesperson reads."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -77,8 +78,11 @@ def decayed_lines(lines, now: datetime, half_life_days: float) -> tuple[ScoreLin
     )
 
 
-def explain(stage: str, score: Score, profile: LeadProfile, policy: ScoringPolicy) -> dict:
-    """Why this lead is (not yet) ready, in words, with the lines behind the numbers."""
+def explain(stage: str, score: Score, profile: LeadProfile, policy: ScoringPolicy,
+            strong_signals: Sequence[ScoreLine] | None = None) -> dict:
+    """Why this lead is (not yet) ready, in words, with the lines behind the numbers. The strong
+    signals are those among the score's behaviour lines unless the caller read them (the latest
+    from the ledger: a score from the running state carries only its strongest lines)."""
     target, reason = target_stage(score.fit, score.engagement, profile, False, policy)
     missing = missing_for_handoff(profile, policy.required_for_handoff)
     if stage in ("sales_ready", "sales_accepted", "opportunity", "won", "lost"):
@@ -98,14 +102,15 @@ def explain(stage: str, score: Score, profile: LeadProfile, policy: ScoringPolic
     return {
         "summary": summary,
         "missing_for_handoff": missing,
-        "fit": [_line(l) for l in score.fit.lines],
-        "behaviour": [_line(l) for l in score.behaviour],
-        "bant": [_line(l) for l in score.bant],
-        "strong_signals": [_line(l) for l in score.behaviour if l.strong],
+        "fit": [line_view(l) for l in score.fit.lines],
+        "behaviour": [line_view(l) for l in score.behaviour],
+        "bant": [line_view(l) for l in score.bant],
+        "strong_signals": [line_view(l) for l in (score.behaviour if strong_signals is None else strong_signals)
+                           if l.strong],
     }
 
 
-def _line(line: ScoreLine) -> dict:
+def line_view(line: ScoreLine) -> dict:
     return {
         "rule": line.rule,
         "points": line.points,
