@@ -15,7 +15,7 @@ from sqlalchemy import text
 from reporting import handlers, reports
 from reporting.adapters.report_queries import SqlReports
 from reporting.adapters.repository import SqlReadModel
-from reporting.adapters.tallies import _SHARES
+from reporting.adapters.tallies import _CHANGES, _GROUPS
 from reporting.domain.model import Period
 from tests.builders import a_contact, a_recorded
 
@@ -86,7 +86,10 @@ async def test_a_lead_with_many_touches_of_few_items_is_tallied_as_its_definitio
 
 
 async def test_the_write_path_reads_a_leads_items_not_its_touches(sessions):
-    """Flatness, as the plan shows it: the shares read `lead_items` and never `touches`."""
+    """Flatness, as the plans show it: the groups read `lead_items` and the stage changes
+    `stage_events`, never `touches`."""
     async with sessions() as session:
-        plan = "\n".join(r[0] for r in await session.execute(text(f"EXPLAIN {_SHARES.text}"), {"leads": ["lead-a", "lead-b"]}))
-    assert "lead_items" in plan and "touches" not in plan
+        plans = ["\n".join(r[0] for r in await session.execute(text(f"EXPLAIN {q.text}"), {"leads": ["lead-a", "lead-b"]}))
+                 for q in (_GROUPS, _CHANGES)]
+    assert "lead_items" in plans[0] and "stage_events" in plans[1]
+    assert not any("touches" in plan for plan in plans)

@@ -19,7 +19,7 @@ async def on_stage_changed(session: AsyncSession, event: LeadStageChanged) -> li
     repo = SqlReadModel(session)
     row = StageEvent(event.lead_id, d.from_stage.value if d.from_stage else None, d.to_stage.value,
                      event.occurred_at, d.reason, d.changed_by)
-    async with repo.tallied([event.lead_id]):
+    async with repo.tallied([event.lead_id], events=True):
         await repo.add_stage_event(event.event_id, row)
         await repo.note_lead(LeadFacts(event.lead_id, persona=d.snapshot.persona))
     return []

@@ -10,8 +10,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..domain.model import HandoffFacts, History, LeadFacts, StageEvent, Touch
+from ..domain.tallies import shares
 from .tables import handoffs, lead_facts, lead_items, stage_events, touches
-from .tallies import add_changes, lead_shares
+from .tallies import add_changes, lead_changes, lead_groups
 
 # A batch's (lead, item) pairs as two arrays in one statement: in-process about 2 µs CPU and
 # 7 µs wall per touchpoint (batches of 500) less than an executemany of one row each.
@@ -26,24 +27,34 @@ class SqlReadModel:
         self._tallying: set[str] = set()
 
     @asynccontextmanager
-    async def tallied(self, lead_ids: list[str]) -> AsyncIterator[None]:
-        """Around a change to these leads' events, facts or touches: their share of the tallies
-        before and after, and the difference added. Inside an outer block covering the same
-        leads it does nothing, so a handler writing twice reads the shares twice, not four times."""
+    async def tallied(self, lead_ids: list[str], events: bool = False) -> AsyncIterator[None]:
+        """Around a change to these leads' facts or items (and their stage events, with `events`):
+        the groups they are counted in read before and after (cheap); the stage changes, the costly
+        read, only for leads whose groups changed or whose events may have; the difference added.
+        Inside an outer block covering the same leads it does nothing."""
         if set(lead_ids) <= self._tallying:
             yield
             return
-        before = await lead_shares(self.session, lead_ids)
+        before = await lead_groups(self.session, lead_ids)
+        changes_before = await lead_changes(self.session, lead_ids) if events else None
         self._tallying = set(lead_ids)
         try:
             yield
         finally:
             self._tallying = set()
-        await add_changes(self.session, before, await lead_shares(self.session, lead_ids))
+        after = await lead_groups(self.session, lead_ids)
+        if events:
+            changes_after = await lead_changes(self.session, lead_ids)
+        else:
+            moved = [lead_id for lead_id in set(lead_ids) if before.get(lead_id) != after.get(lead_id)]
+            if not moved:
+                return  # the usual touch batch: every lead already in all its groups
+            changes_before = changes_after = await lead_changes(self.session, moved)
+        await add_changes(self.session, shares(changes_before, before), shares(changes_after, after))
 
     async def add_stage_event(self, event_id: str, row: StageEvent) -> None:
         values = dict(vars(row))
-        async with self.tallied([row.lead_id]):
+        async with self.tallied([row.lead_id], events=True):
             await self.session.execute(pg_insert(stage_events).values(event_id=event_id, **values).on_conflict_do_nothing())
 
     async def add_touches(self, rows: list[tuple[str, Touch]]) -> None:

@@ -6,43 +6,52 @@ from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..domain.tallies import LeadShares, tally_changes
+from ..domain.tallies import Changes, Groups, LeadShares, tally_changes
 from .tables import stage_tallies
 
-# The groups a lead is counted in, per dimension; `:leads` are the lead ids. Mirrors
+# The groups each lead is counted in (`:leads`, whether known or not). Mirrors
 # domain/slicing.py: no facts or an empty value is "unknown"; by content the lead's items from
-# `lead_items` (a few rows per lead, however many touches it has: a batch's cost stays flat in
-# the leads' history). The same expressions are in report_queries.py.
-_SHARES = text("""
+# `lead_items` (a few rows per lead, however many touches it has). The same expressions are in
+# report_queries.py. Primary-key lookups: cheap enough to read around every write.
+_GROUPS = text("""
+SELECT l.lead_id, d.dimension, d.grp
+FROM unnest(CAST(:leads AS text[])) AS l(lead_id) LEFT JOIN lead_facts f ON f.lead_id = l.lead_id
+CROSS JOIN LATERAL (VALUES ('all', ''),
+    ('source', coalesce(nullif(f.source, ''), 'unknown')),
+    ('campaign', coalesce(nullif(f.campaign, ''), 'unknown')),
+    ('persona', coalesce(nullif(f.persona, ''), 'unknown'))) AS d(dimension, grp)
+UNION
+SELECT lead_id, 'content', item FROM lead_items WHERE lead_id = ANY(:leads)
+""")
+
+# Each lead's stage changes: +1 to the stage an event enters, -1 to the one before it (by time).
+_CHANGES = text("""
 WITH ev AS (
     SELECT lead_id, (at AT TIME ZONE 'UTC')::date AS day, to_stage,
            lag(to_stage) OVER (PARTITION BY lead_id ORDER BY at, event_id) AS prev
     FROM stage_events WHERE lead_id = ANY(:leads)
-), changes AS (
-    SELECT lead_id, day, to_stage AS stage, 1 AS delta FROM ev
-    UNION ALL SELECT lead_id, day, prev, -1 FROM ev WHERE prev IS NOT NULL
-), member AS (
-    SELECT l.lead_id, d.dimension, d.grp
-    FROM (SELECT DISTINCT lead_id FROM ev) l LEFT JOIN lead_facts f ON f.lead_id = l.lead_id
-    CROSS JOIN LATERAL (VALUES ('all', ''),
-        ('source', coalesce(nullif(f.source, ''), 'unknown')),
-        ('campaign', coalesce(nullif(f.campaign, ''), 'unknown')),
-        ('persona', coalesce(nullif(f.persona, ''), 'unknown'))) AS d(dimension, grp)
-    UNION
-    SELECT i.lead_id, 'content', i.item
-    FROM lead_items i WHERE i.lead_id = ANY(:leads) AND i.lead_id IN (SELECT lead_id FROM ev)
 )
-SELECT m.dimension, m.grp, c.day, c.stage, sum(c.delta)::int AS delta
-FROM changes c JOIN member m ON m.lead_id = c.lead_id
-GROUP BY 1, 2, 3, 4
+SELECT lead_id, day, to_stage AS stage, 1 AS delta FROM ev
+UNION ALL SELECT lead_id, day, prev, -1 FROM ev WHERE prev IS NOT NULL
 """)
 
 
-async def lead_shares(session: AsyncSession, lead_ids: list[str]) -> LeadShares:
+async def lead_groups(session: AsyncSession, lead_ids: list[str]) -> dict[str, Groups]:
     if not lead_ids:
         return {}
-    rows = await session.execute(_SHARES, {"leads": sorted(set(lead_ids))})
-    return {(r.dimension, r.grp, r.day, r.stage): r.delta for r in rows}
+    found: dict[str, set] = {}
+    for r in await session.execute(_GROUPS, {"leads": sorted(set(lead_ids))}):
+        found.setdefault(r.lead_id, set()).add((r.dimension, r.grp))
+    return {lead_id: frozenset(groups) for lead_id, groups in found.items()}
+
+
+async def lead_changes(session: AsyncSession, lead_ids: list[str]) -> dict[str, Changes]:
+    if not lead_ids:
+        return {}
+    found: dict[str, Changes] = {}
+    for r in await session.execute(_CHANGES, {"leads": sorted(set(lead_ids))}):
+        found.setdefault(r.lead_id, []).append((r.day, r.stage, r.delta))
+    return found
 
 
 async def add_changes(session: AsyncSession, before: LeadShares, after: LeadShares) -> None:
