@@ -93,3 +93,27 @@ async def test_the_write_path_reads_a_leads_items_not_its_touches(sessions):
                  for q in (_GROUPS, _CHANGES)]
     assert "lead_items" in plans[0] and "stage_events" in plans[1]
     assert not any("touches" in plan for plan in plans)
+
+
+async def test_a_batch_of_stage_changes_leaves_each_lead_the_persona_of_its_latest_snapshot(sessions):
+    """One batch as the consumer hands it: events in order; a snapshot without a persona keeps the
+    one before it; the tallies are those migration 0004 builds from the stored events."""
+    from lead_events import LeadSnapshot
+
+    start = NOW - timedelta(days=3)
+
+    def change(lead_id, from_stage, to_stage, minutes, persona):
+        event = _stage(lead_id, from_stage, to_stage, start + timedelta(minutes=minutes))
+        return event.model_copy(update={"data": event.data.model_copy(update={"snapshot": LeadSnapshot(persona=persona)})})
+
+    batch = [
+        change("lead-p", None, Stage.PROSPECT, 1, "purchasing"), change("lead-q", None, Stage.PROSPECT, 2, "production"),
+        change("lead-p", Stage.PROSPECT, Stage.MARKETING_LEAD, 3, "management"),
+        change("lead-q", Stage.PROSPECT, Stage.MARKETING_LEAD, 4, None),
+    ]
+    async with sessions() as session, session.begin():
+        await handlers.on_stage_changes(session, batch)
+        facts = {r.lead_id: r.persona for r in (await session.execute(text("SELECT lead_id, persona FROM lead_facts"))).all()}
+        assert facts == {"lead-p": "management", "lead-q": "production"}
+        kept = await _tallies_equal_the_backfill(session)
+        assert ("persona", "management", "marketing_lead") in {(r[0], r[1], r[4]) for r in kept}

@@ -38,25 +38,22 @@ def anyio_backend():
 
 
 async def _write(sessions, events: list) -> None:
-    """In transactions of up to 25 events; consecutive touchpoints go in one batch, as the consumer sends them."""
+    """In transactions of up to 25 events; consecutive touchpoints, and consecutive stage changes,
+    go in one batch, as the consumer sends them."""
+    batched = {TouchpointRecorded: handlers.on_touchpoints, LeadStageChanged: handlers.on_stage_changes}
     for i in range(0, len(events), 25):
         async with sessions() as session, session.begin():
-            batch: list = []
-            for event in events[i:i + 25]:
-                if isinstance(event, TouchpointRecorded):
-                    batch.append(event)
-                    continue
-                if batch:
-                    await handlers.on_touchpoints(session, batch)
-                    batch = []
-                if isinstance(event, LeadStageChanged):
-                    await handlers.on_stage_changed(session, event)
+            run: list = []
+            for event in [*events[i:i + 25], None]:
+                if run and type(event) is not type(run[0]):
+                    await batched[type(run[0])](session, run)
+                    run = []
+                if type(event) in batched:
+                    run.append(event)
                 elif isinstance(event, LeadHandedOff):
                     await handlers.on_handed_off(session, event)
                 elif isinstance(event, CrmFeedbackReceived):
                     await handlers.on_feedback(session, event)
-            if batch:
-                await handlers.on_touchpoints(session, batch)
 
 
 def _by_item(report: dict) -> dict:

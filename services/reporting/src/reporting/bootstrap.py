@@ -20,7 +20,7 @@ def make_app(settings: Settings, mode: Mode = "all") -> FastAPI:
                 topics.PRIVACY_ERASURES,
             ],
             handlers={
-                "lead.stage_changed": handlers.on_stage_changed,
+                "lead.stage_changed": Batch(handlers.on_stage_changes),
                 "touchpoint.recorded": Batch(handlers.on_touchpoints),
                 "lead.handed_off": handlers.on_handed_off,
                 "crm.feedback_received": handlers.on_feedback,

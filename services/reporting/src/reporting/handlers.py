@@ -15,14 +15,26 @@ from .domain.model import HandoffFacts, LeadFacts, StageEvent, Touch
 
 
 async def on_stage_changed(session: AsyncSession, event: LeadStageChanged) -> list:
-    d = event.data
+    [out] = await on_stage_changes(session, [event])
+    return out
+
+
+async def on_stage_changes(session: AsyncSession, events: list[LeadStageChanged]) -> list[list]:
+    """A batch of stage changes: the events in one statement, each lead's persona (its latest
+    snapshot's, in the batch's order) in one, the tallies' difference once for all their leads."""
     repo = SqlReadModel(session)
-    row = StageEvent(event.lead_id, d.from_stage.value if d.from_stage else None, d.to_stage.value,
-                     event.occurred_at, d.reason, d.changed_by)
-    async with repo.tallied([event.lead_id], events=True):
-        await repo.add_stage_event(event.event_id, row)
-        await repo.note_lead(LeadFacts(event.lead_id, persona=d.snapshot.persona))
-    return []
+    rows, facts = [], {}
+    for event in events:
+        d = event.data
+        rows.append((event.event_id, StageEvent(event.lead_id, d.from_stage.value if d.from_stage else None,
+                                                d.to_stage.value, event.occurred_at, d.reason, d.changed_by)))
+        known = facts.get(event.lead_id)
+        persona = d.snapshot.persona if d.snapshot.persona is not None else (known.persona if known else None)
+        facts[event.lead_id] = LeadFacts(event.lead_id, persona=persona)
+    async with repo.tallied(list(facts), events=True):
+        await repo.add_stage_events(rows)
+        await repo.note_leads(list(facts.values()))
+    return [[] for _ in events]
 
 
 async def on_touchpoint_recorded(session: AsyncSession, event: TouchpointRecorded) -> list:

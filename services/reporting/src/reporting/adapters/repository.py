@@ -53,9 +53,14 @@ class SqlReadModel:
         await add_changes(self.session, shares(changes_before, before), shares(changes_after, after))
 
     async def add_stage_event(self, event_id: str, row: StageEvent) -> None:
-        values = dict(vars(row))
-        async with self.tallied([row.lead_id], events=True):
-            await self.session.execute(pg_insert(stage_events).values(event_id=event_id, **values).on_conflict_do_nothing())
+        await self.add_stage_events([(event_id, row)])
+
+    async def add_stage_events(self, rows: list[tuple[str, StageEvent]]) -> None:
+        """(event_id, stage event) of a batch in one statement."""
+        if rows:
+            async with self.tallied([row.lead_id for _, row in rows], events=True):
+                await self.session.execute(pg_insert(stage_events).on_conflict_do_nothing(),
+                                           [{"event_id": event_id, **vars(row)} for event_id, row in rows])
 
     async def add_touches(self, rows: list[tuple[str, Touch]]) -> None:
         """(event_id, touch) of a batch in one statement, and the leads' items in one more (sorted,
