@@ -12,24 +12,30 @@ from .tables import stage_tallies
 # The groups each lead is counted in (`:leads`, whether known or not). Mirrors
 # domain/slicing.py: no facts or an empty value is "unknown"; by content the lead's items from
 # `lead_items` (a few rows per lead, however many touches it has). The same expressions are in
-# report_queries.py. Primary-key lookups: cheap enough to read around every write.
+# report_queries.py. One index lookup per lead (the lateral subqueries, fenced by OFFSET 0 so the
+# planner cannot turn them into a scan of the whole table): cheap enough around every write.
 _GROUPS = text("""
 SELECT l.lead_id, d.dimension, d.grp
-FROM unnest(CAST(:leads AS text[])) AS l(lead_id) LEFT JOIN lead_facts f ON f.lead_id = l.lead_id
+FROM unnest(CAST(:leads AS text[])) AS l(lead_id)
+LEFT JOIN LATERAL (SELECT source, campaign, persona FROM lead_facts f WHERE f.lead_id = l.lead_id OFFSET 0) f ON true
 CROSS JOIN LATERAL (VALUES ('all', ''),
     ('source', coalesce(nullif(f.source, ''), 'unknown')),
     ('campaign', coalesce(nullif(f.campaign, ''), 'unknown')),
     ('persona', coalesce(nullif(f.persona, ''), 'unknown'))) AS d(dimension, grp)
 UNION
-SELECT lead_id, 'content', item FROM lead_items WHERE lead_id = ANY(:leads)
+SELECT l.lead_id, 'content', i.item
+FROM unnest(CAST(:leads AS text[])) AS l(lead_id)
+CROSS JOIN LATERAL (SELECT item FROM lead_items i WHERE i.lead_id = l.lead_id OFFSET 0) i
 """)
 
-# Each lead's stage changes: +1 to the stage an event enters, -1 to the one before it (by time).
+# Each lead's stage changes: +1 to the stage an event enters, -1 to the one before it (by time),
+# read through the index on (lead_id, at, event_id), a lead at a time.
 _CHANGES = text("""
 WITH ev AS (
-    SELECT lead_id, (at AT TIME ZONE 'UTC')::date AS day, to_stage,
-           lag(to_stage) OVER (PARTITION BY lead_id ORDER BY at, event_id) AS prev
-    FROM stage_events WHERE lead_id = ANY(:leads)
+    SELECT e.lead_id, (e.at AT TIME ZONE 'UTC')::date AS day, e.to_stage,
+           lag(e.to_stage) OVER (PARTITION BY e.lead_id ORDER BY e.at, e.event_id) AS prev
+    FROM unnest(CAST(:leads AS text[])) AS l(lead_id)
+    CROSS JOIN LATERAL (SELECT * FROM stage_events s WHERE s.lead_id = l.lead_id OFFSET 0) e
 )
 SELECT lead_id, day, to_stage AS stage, 1 AS delta FROM ev
 UNION ALL SELECT lead_id, day, prev, -1 FROM ev WHERE prev IS NOT NULL
