@@ -108,16 +108,19 @@ class NurtureHandlers:
         touchpoint with a visitor id may join two leads: it is a round of its own, in its place."""
         repo, now = self.repository(session), self.clock()
         out: dict[int, list[Publish]] = {}
+        saved: dict[str, LeadState] = {}  # as the earlier rounds left them: read (and locked) once a batch
         for round_ in _rounds(events):
-            out |= await self._round(repo, round_, now)
+            out |= await self._round(repo, round_, now, saved)
         return [out[i] for i in range(len(events))]
 
     async def _round(
-        self, repo: NurtureLeads, items: list[tuple[int, TouchpointRecorded]], now: datetime
+        self, repo: NurtureLeads, items: list[tuple[int, TouchpointRecorded]], now: datetime, saved: dict[str, LeadState],
     ) -> dict[int, list[Publish]]:
         owners = [await repo.identify(event) or event.lead_id for _, event in items]  # a known visitor's is the lead's
-        stored = await repo.get_many(owners, lock=True)
+        stored = await repo.get_many([lead_id for lead_id in owners if lead_id not in saved], lock=True)
+        stored |= {lead_id: saved[lead_id] for lead_id in owners if lead_id in saved}
         leads = [self._applied(stored.get(lead_id), lead_id, event, now) for lead_id, (_, event) in zip(owners, items)]
+        saved |= {lead.lead_id: lead for lead in leads}
         consumed, journeys = [], []
         for lead, (_, event) in zip(leads, items):
             data = event.data
