@@ -129,3 +129,23 @@ async def test_the_sla_report_lists_at_most_the_limit_and_says_so(fresh_database
         assert report["open_breaches_listed"] == {"count": 2, "limit": 2, "complete": False}
     finally:
         await engine.dispose()
+
+
+async def test_periods_at_the_ends_of_time_answer_as_the_definitions_do(fresh_database):
+    """`from` in the year 1 east of Greenwich, `to` in the year 9999 west of it: in UTC outside what
+    the database holds, yet the figures are those of everything, as the definitions say."""
+    from datetime import datetime
+
+    engine = make_engine(await fresh_database("reporting"))
+    sessions = make_sessionmaker(engine)
+    await _write(sessions, random_stream(seed=3, now=NOW, leads=40, boundaries=BOUNDARIES))
+    period = Period(datetime.fromisoformat("0001-01-01T00:00:00+14:00"), datetime.fromisoformat("9999-12-31T23:59:59-14:00"))
+    async with sessions() as session:
+        history, db = await SqlReadModel(session).history(), SqlReports(session)
+        assert await reports.funnel_from(db, period, NOW, None) == reports.funnel_report(history, period, NOW, None)
+        assert _by_item(await reports.attribution_from(db, period, "sales_ready")) == \
+            _by_item(reports.attribution_report(history, period, "sales_ready"))
+        sla = await reports.sla_from(db, period, NOW, 1000)
+        assert sla["period"] == reports.sla(history, period, NOW)["period"]
+        assert sla["overall"] == reports.sla(history, period, NOW)["overall"]
+    await engine.dispose()

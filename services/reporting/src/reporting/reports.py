@@ -4,7 +4,7 @@ Requests use the `*_from(db, ...)` functions, which let PostgreSQL group the per
 (adapters/report_queries.py). The functions over a whole `History` are the definitions those
 are tested against (tests/integration/reporting/test_sql_matches_definitions.py)."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from .adapters.report_queries import SqlReports
 from .domain.attribution import attribution
@@ -73,11 +73,20 @@ def _period(period: Period) -> dict:
     return {"from": period.start.isoformat(), "to": period.end.isoformat()}
 
 
+# What the database's timestamps hold in UTC, a day inside either end: `from=0001-01-01T00:00+14:00`
+# lies in the year 0 in UTC. No event lies outside, so the figures are the period's as asked.
+_EARLIEST, _LATEST = datetime(1, 1, 2, tzinfo=UTC), datetime(9999, 12, 30, tzinfo=UTC)
+
+
+def _storable(period: Period) -> Period:
+    return Period(max(period.start, _EARLIEST), max(min(period.end, _LATEST), _EARLIEST))
+
+
 async def funnel_from(db: SqlReports, period: Period, now: datetime, by: str | None) -> dict:
-    report = {"period": _period(period), "overall": (await _funnels(db, "all", period, now))[""]}
+    report = {"period": _period(period), "overall": (await _funnels(db, "all", _storable(period), now))[""]}
     if by:
         report["by"] = by
-        figures = await _funnels(db, by, period, now)
+        figures = await _funnels(db, by, _storable(period), now)
         report["groups"] = {name: figures.get(name, funnel_figures(FunnelCounts())) for name in await db.group_names(by)}
     return report
 
@@ -107,11 +116,12 @@ async def _funnels(db: SqlReports, dimension: str, period: Period, now: datetime
 async def sla_from(db: SqlReports, period: Period, now: datetime, limit: int) -> dict:
     """As `sla`, with at most `limit` open breaches listed (`open_breaches_listed` says how many)."""
     summaries = {"all": {}, "rep": {}, "team": {}}
+    asked, period = period, _storable(period)
     for by, name, *counts in await db.sla_counts(period, now):
         summaries[by][name] = sla_summary(*counts)
     overall = summaries["all"].get("") or sla_summary(0, 0, 0, 0, 0, 0, 0)
     listed = await db.open_breaches(period, now, limit)
-    return {"period": _period(period), "overall": overall,
+    return {"period": _period(asked), "overall": overall,
             "by_rep": dict(sorted(summaries["rep"].items())), "by_team": dict(sorted(summaries["team"].items())),
             "open_breaches": listed,
             "open_breaches_listed": {"count": len(listed), "limit": limit,
@@ -119,7 +129,7 @@ async def sla_from(db: SqlReports, period: Period, now: datetime, limit: int) ->
 
 
 async def attribution_from(db: SqlReports, period: Period, stage: str) -> dict:
-    rows = sorted(await db.attribution(stage, period), key=lambda r: (-r[3], r[0]))
+    rows = sorted(await db.attribution(stage, _storable(period)), key=lambda r: (-r[3], r[0]))
     return {"period": _period(period), "stage": stage, "leads": sum(first for _, first, _, _ in rows),
             "items": [{"item": item, "first_touch": round(float(first), 3), "last_touch": round(float(last), 3),
                        "linear": round(linear, 3)} for item, first, last, linear in rows]}

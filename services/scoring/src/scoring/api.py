@@ -1,5 +1,6 @@
 """Scoring's HTTP surface: a lead's score, stage and the explanation behind them."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -23,6 +24,12 @@ STRONG_SIGNALS_SHOWN = 25
 LEDGER_PAGE_MAX = 1000
 
 
+async def _one_snapshot(session) -> None:
+    """A lead read back is read in one snapshot: under READ COMMITTED each statement sees the latest
+    commit, so its state, ledger and touchpoint count could straddle a batch being applied."""
+    await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
 async def _view(repo: SqlLeadScores, lead: LeadState, rt: RuntimeDep) -> dict:
     """A lead as sales read it, at a cost that does not grow with its history: the score from the
     running state, the ledger grouped by rule in one query, the latest strong signals; every line
@@ -34,11 +41,15 @@ async def _view(repo: SqlLeadScores, lead: LeadState, rt: RuntimeDep) -> dict:
     if behaviour is None or behaviour.half_life_days != half_life or behaviour.since != lead.engagement_since:
         # stored before the running state, or under another half-life: rebuilt once, as scoring does
         behaviour = BehaviourState.of(await repo.ledger(lead.lead_id), half_life, now, lead.engagement_since)
-    score = score_running(lead.profile, behaviour, now, policy)
+    by_rule = await repo.rule_totals(lead.lead_id, lead.engagement_since, now, half_life)
+    # the ledger stays the truth of what sales read: engagement is its sum (grouped in the
+    # database), the running state gives the strongest lines
+    score = replace(score_running(lead.profile, behaviour, now, policy),
+                    engagement=round(sum(r["points"] for r in by_rule), 2))
     strong = decayed_lines(await repo.strong_lines(lead.lead_id, lead.engagement_since, STRONG_SIGNALS_SHOWN), now,
                            half_life)
     explanation = explain(lead.stage, score, lead.profile, policy, strong_signals=strong)
-    explanation["behaviour_by_rule"] = await repo.rule_totals(lead.lead_id, lead.engagement_since, now, half_life)
+    explanation["behaviour_by_rule"] = by_rule
     return {
         "lead_id": lead.lead_id,
         "email": lead.profile.email,
@@ -62,6 +73,7 @@ async def _view(repo: SqlLeadScores, lead: LeadState, rt: RuntimeDep) -> dict:
 
 @router.get("/leads/{lead_id}")
 async def get_lead(lead_id: str, session: SessionDep, rt: RuntimeDep) -> dict:
+    await _one_snapshot(session)
     repo = SqlLeadScores(session)
     lead = await repo.get(lead_id)
     if lead is None:
@@ -79,6 +91,7 @@ async def get_ledger(
 ) -> dict:
     """Every line of the lead's score ledger, in the order they were written, a page at a time:
     its points as written and decayed to now."""
+    await _one_snapshot(session)
     repo = SqlLeadScores(session)
     lead = await repo.get(lead_id)
     if lead is None:
@@ -105,6 +118,7 @@ async def find_leads(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict:
+    await _one_snapshot(session)
     repo = SqlLeadScores(session)
     if email is not None:
         lead = await repo.get(lead_id_for(email))

@@ -106,7 +106,9 @@ class SqlLeadScores:
         dated ahead counts whole), strongest first: one row per rule, whatever the history."""
         c = score_changes.c
         age_days = func.greatest(func.extract("epoch", now - c.occurred_at), 0) / 86_400.0
-        points = func.sum(c.points * func.power(0.5, age_days / half_life_days))
+        # capped: PostgreSQL refuses the underflow of 0.5 to the power of a millennium's half-lives
+        halvings = func.least(age_days / half_life_days, 1000)
+        points = func.sum(c.points * func.power(0.5, halvings))
         query = (
             select(c.rule, func.count().label("lines"), points.label("points"), func.max(c.occurred_at).label("latest"))
             .where(c.lead_id == lead_id, c.occurred_at.is_not(None))
@@ -115,7 +117,7 @@ class SqlLeadScores:
         if since is not None:
             query = query.where(c.occurred_at >= since)
         return [
-            {"rule": r.rule, "lines": r.lines, "points": round(float(r.points), 2),
+            {"rule": r.rule, "lines": r.lines, "points": round(float(r.points), 6),
              "latest_at": r.latest.isoformat() if r.latest else None}
             for r in (await self.session.execute(query)).all()
         ]
