@@ -12,7 +12,6 @@ from lead_runtime.service import RuntimeDep, SessionDep
 from .adapters.agreements import SqlAgreements
 from .adapters.repository import SqlLeadScores
 from .domain.lead import LeadState
-from .domain.behaviour_state import BehaviourState
 from .domain.rules import decayed
 from .domain.score import decayed_lines, explain, line_view, score_running
 
@@ -34,13 +33,12 @@ async def _view(repo: SqlLeadScores, lead: LeadState, rt: RuntimeDep) -> dict:
     """A lead as sales read it, at a cost that does not grow with its history: the score from the
     running state, the ledger grouped by rule in one query, the latest strong signals; every line
     is paged through /v1/leads/{lead_id}/ledger."""
-    policy = rt.parts.state["handlers"].policy
+    handlers = rt.parts.state["handlers"]
+    policy = handlers.policy
     now = datetime.now(UTC)
     half_life = policy.behaviour.half_life_days
+    await handlers.fresh_behaviour(repo, [lead])  # a lead stored before the running state: from its ledger
     behaviour = lead.behaviour
-    if behaviour is None or behaviour.half_life_days != half_life or behaviour.since != lead.engagement_since:
-        # stored before the running state, or under another half-life: rebuilt once, as scoring does
-        behaviour = BehaviourState.of(await repo.ledger(lead.lead_id), half_life, now, lead.engagement_since)
     by_rule = await repo.rule_totals(lead.lead_id, lead.engagement_since, now, half_life)
     # the ledger stays the truth of what sales read: engagement is its sum (grouped in the
     # database), the running state gives the strongest lines

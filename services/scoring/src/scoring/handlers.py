@@ -164,7 +164,7 @@ class ScoringHandlers:
         stored = await repo.add_touchpoints([(e, owner or e.lead_id) for e, owner in zip(events, owners)])
         lead_ids = sorted({owner for e, owner in zip(events, owners) if owner and e.event_id in stored})
         leads = await repo.get_many(lead_ids, for_update=True)
-        await self._fresh_behaviour(repo, list(leads.values()))
+        await self.fresh_behaviour(repo, list(leads.values()))
         times = [e.occurred_at for e in events if e.event_id in stored]
         batch = _Batch(leads, await self._cap_windows(repo, lead_ids, min(times)) if times else {})
         out, breathe = [], Breather()
@@ -233,12 +233,11 @@ class ScoringHandlers:
         rules, longest = self._capped_rules()
         return await repo.lines_since(lead_ids, rules, span_before(earliest, longest))
 
-    async def _fresh_behaviour(self, repo: SqlLeadScores, leads: list[LeadState]) -> None:
+    async def fresh_behaviour(self, repo: SqlLeadScores, leads: list[LeadState]) -> None:
         """A lead stored before the running state, recycled since, or under another half-life is
         rebuilt from its ledger once (one statement for all of them); the others cost nothing."""
         half_life = self.policy.behaviour.half_life_days
-        stale = [l for l in leads if l.behaviour is None or l.behaviour.half_life_days != half_life
-                 or l.behaviour.since != l.engagement_since]
+        stale = [l for l in leads if not l.behaviour_current(half_life)]
         if not stale:
             return
         now = self.clock()
@@ -286,7 +285,7 @@ class ScoringHandlers:
         lead = await repo.get(lead_id, for_update=True)
         if lead is None:
             return []
-        await self._fresh_behaviour(repo, [lead])
+        await self.fresh_behaviour(repo, [lead])
         now = self.clock()
         score = score_running(lead.profile, lead.behaviour, now, self.policy, self._memo())
         decision = decide_stage(  # decay lowers; time alone sends no one to sales
