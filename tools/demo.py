@@ -157,7 +157,7 @@ def main() -> None:
         report(client)
     print(
         "\nThe stack keeps running. Look around:\n"
-        f"    {SCORING}/v1/leads?stage=sales_ready       leads by stage, with explanations\n"
+        f"    {SCORING}/v1/leads?stage=sales_ready       leads by stage, newest first, paged\n"
         f"    {HANDOFF}/v1/handoffs/<lead_id>            handoffs, delivery attempts, SLA\n"
         f"    {NURTURE}/v1/leads/<lead_id>/nurture       nurture track and next step\n"
         f"    {REPORTING}/                                    the funnel dashboard (CSV: /v1/reports/funnel?format=csv)\n"

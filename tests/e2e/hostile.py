@@ -233,14 +233,23 @@ DATES = ("from=0001-01-01T00:00:00%2B14:00", "from=0001-01-01T00:00:00Z", "to=99
          "from=2030-01-01T00:00:00Z&to=2020-01-01T00:00:00Z", "format=csv&from=0001-01-01T00:00:01Z")
 
 
+# forged cursors: not base64, not JSON, a time before the year 1 in UTC, a NUL, a lone surrogate,
+# a number beyond any column, too long
+CURSORS = ("cursor=%00", "cursor=not-a-cursor", "cursor=WyIwMDAxLTAxLTAxVDAwOjAwOjAwKzE0OjAwIiwieCJd",
+           "cursor=WyIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsIlx1MDAwMCJd", "cursor=WyIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsIlx1ZDgwMCJd",
+           "cursor=Wzk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5XQ", "cursor=" + "A" * 600)
+
+
 def other_probes(urls: dict[str, str]) -> list[Probe]:
     """The hostile paths, queries and bodies for scoring, nurture, handoff and reporting."""
     s, n, h, r = urls["scoring"], urls["nurture"], urls["handoff"], urls["reporting"]
     probes = path_probes("scoring", s, ["/v1/leads/{}"]) + path_probes("nurture", n, ["/v1/leads/{}/nurture"])
-    probes += path_probes("handoff", h, ["/v1/handoffs/{}"])
+    probes += path_probes("handoff", h, ["/v1/handoffs/{}", "/v1/handoffs/{}/feedback"])
     probes += query_probes("scoring", s, "/v1/leads", [
         "email=%00", "email=%ED%A0%80", "email=" + "a" * 300, "limit=1e400", "limit=-1",
-        "offset=99999999999999999999", "offset=9223372036854775808", "stage=%00", "email=a&email=b"])
+        "offset=99999999999999999999", "offset=9223372036854775808", "stage=%00", "email=a&email=b", *CURSORS])
+    for path in ("/v1/handoffs/x", "/v1/handoffs/x/feedback"):
+        probes += query_probes("handoff", h, path, ["limit=1e400", "limit=0", *CURSORS])
     for report in ("funnel", "sla", "attribution"):
         probes += query_probes("reporting", r, f"/v1/reports/{report}", list(DATES))
     probes += query_probes("reporting", r, "/", ["target=1e308&share=1&deal=1e-308", "target=inf&deal=1",

@@ -2,7 +2,7 @@ import pytest
 from reporting.domain.attribution import attribution
 from reporting.domain.planner import OutOfRange, PlanInput, plan
 from reporting.domain.sla import sla_report
-from reporting.reports import RATE_KEYS, plan_report
+from reporting.reports import RATE_KEYS, attribution_from, plan_report
 
 from .history import WEEK, h, small_history
 
@@ -71,3 +71,18 @@ def test_a_plan_beyond_any_number_is_refused_not_a_crash(target, deal, rate):
         plan(PlanInput(target, 1, deal, rates))
     report = plan_report(small_history(), h(100), target, 1, deal, rates)
     assert report["error"] == "out_of_range" and report["detail"]
+
+
+class _Credits:
+    """SqlReports' attribution rows for three items, two leads."""
+
+    async def attribution(self, stage, period):
+        return [("wb-1", 1, 0, 0.5), ("pricing", 0, 2, 1.0), ("case-1", 1, 0, 0.5)]
+
+
+async def test_the_attribution_lists_its_top_items_and_says_when_it_left_some_out():
+    report = await attribution_from(_Credits(), WEEK, "sales_ready", limit=2)
+    assert [i["item"] for i in report["items"]] == ["pricing", "case-1"]  # most linear credit first
+    assert report["leads"] == 2  # every lead, listed or not
+    assert report["items_listed"] == {"count": 2, "limit": 2, "items": 3, "complete": False}
+    assert (await attribution_from(_Credits(), WEEK, "sales_ready", limit=3))["items_listed"]["complete"] is True

@@ -3,16 +3,17 @@
 from datetime import datetime
 from typing import Annotated, Any, Self
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from lead_events import FeedbackData, Outcome, is_ahead, lead_id_for
 from lead_events.envelope import in_utc_range
 from lead_runtime.outbox import add_event
+from lead_runtime.paging import CursorQuery, decode_cursor
 from lead_runtime.problems import Problem
 from lead_runtime.service import RuntimeDep, SessionDep
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from .handlers import submit_feedback
-from .views import handoff_report
+from .views import HANDOFFS_PAGE_MAX, feedback_report, handoff_report
 
 router = APIRouter(prefix="/v1", tags=["handoff"])
 
@@ -80,12 +81,42 @@ async def post_feedback(body: FeedbackIn, session: SessionDep, rt: RuntimeDep) -
     }
 
 
+_EPISODE_CURSOR = TypeAdapter(tuple[Annotated[int, Field(ge=0, le=2**31 - 1)]])  # episode is an integer column
+_FEEDBACK_CURSOR = TypeAdapter(tuple[Annotated[int, Field(ge=0, le=2**63 - 1)]])  # crm_feedback.id: a bigint
+
+
 @router.get("/handoffs/{lead_id}")
-async def get_handoffs(lead_id: str, session: SessionDep, rt: RuntimeDep) -> dict[str, Any]:
+async def get_handoffs(
+    lead_id: str,
+    session: SessionDep,
+    rt: RuntimeDep,
+    limit: Annotated[int, Query(ge=1, le=HANDOFFS_PAGE_MAX, description="Handoffs on a page.")] = 20,
+    cursor: CursorQuery = None,
+) -> dict[str, Any]:
+    """To whom and when the lead was handed, delivery attempts, SLA status and CRM answers. A page
+    holds the lead's newest `limit` handoffs, listed in episode order (the latest last); `next`
+    pages to earlier episodes, null when there are none. Each handoff shows its latest 50 delivery
+    attempts and CRM answers (`attempts_truncated`, `feedback_truncated` say older ones exist;
+    every answer is in GET /v1/handoffs/{lead_id}/feedback)."""
+    before = decode_cursor(cursor, _EPISODE_CURSOR)[0] if cursor is not None else None
     now: datetime = rt.parts.state["clock"]()
-    report = await handoff_report(session, lead_id, now)
+    report = await handoff_report(session, lead_id, now, limit, before)
     if report is None:
         raise Problem(404, "No handoff for this lead", f"Lead {lead_id} has not been handed to sales.",
                       lead_id=lead_id)
     report["now"] = now
     return report
+
+
+@router.get("/handoffs/{lead_id}/feedback")
+async def get_feedback(
+    lead_id: str,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=HANDOFFS_PAGE_MAX, description="Answers on a page.")] = 50,
+    cursor: CursorQuery = None,
+    unmatched: Annotated[bool, Query(description="Only the answers that named no handoff of the lead.")] = False,
+) -> dict[str, Any]:
+    """Every CRM answer about the lead, applied or refused, newest first, a page at a time; `next`
+    is null on the last page. An unknown lead has no answers (an empty page)."""
+    before = decode_cursor(cursor, _FEEDBACK_CURSOR)[0] if cursor is not None else None
+    return await feedback_report(session, lead_id, limit, before, unmatched)

@@ -28,6 +28,7 @@ Dialect = Annotated[DialectName, Query(description="with format=csv: plain (RFC 
 From = Annotated[datetime | None, Query(alias="from", description="default: 30 days ago")]
 To = Annotated[datetime | None, Query(description="default: now")]
 MAX_BREACHES = 1000  # a list, unlike the counts, grows with the data: the sla report lists at most this many
+MAX_ITEMS = 1000  # so does the attribution's list of content items (each content id a sender names)
 
 
 def period_of(start: datetime | None, end: datetime | None) -> Period:
@@ -66,8 +67,10 @@ async def sla(session: SessionDep, start: From = None, to: To = None, format: Fo
 
 @router.get("/v1/reports/attribution")
 async def attribution(session: SessionDep, stage: Literal["sales_ready", "won"] = "sales_ready",
-                      start: From = None, to: To = None, format: Format = "json", dialect: Dialect = "plain"):
-    report = await reports.attribution_from(SqlReports(session), period_of(start, to), stage)
+                      start: From = None, to: To = None, format: Format = "json", dialect: Dialect = "plain",
+                      limit: Annotated[int, Query(ge=1, le=MAX_ITEMS, description="content items listed at most (most"
+                                          " linear credit first); `items_listed` says whether all are")] = 200):
+    report = await reports.attribution_from(SqlReports(session), period_of(start, to), stage, limit)
     return as_csv(attribution_table(report), "attribution", dialect) if format == "csv" else report
 
 
@@ -106,6 +109,6 @@ async def dashboard(session: SessionDep, rt: RuntimeDep, target: float = 5_000_0
         log.warning("consumer lag unavailable for the dashboard", exc_info=True)
         lag = []
     page = render(await reports.funnel_from(db, period, now, None), await reports.sla_from(db, period, now, 0),
-                  await reports.attribution_from(db, period, "sales_ready"), plan,
+                  await reports.attribution_from(db, period, "sales_ready", 10), plan,
                   {"target": target, "share": share, "deal": deal}, lag)
     return HTMLResponse(page)

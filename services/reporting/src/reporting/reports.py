@@ -128,11 +128,18 @@ async def sla_from(db: SqlReports, period: Period, now: datetime, limit: int) ->
                                      "complete": len(listed) == overall["open_breaches"]}}
 
 
-async def attribution_from(db: SqlReports, period: Period, stage: str) -> dict:
+async def attribution_from(db: SqlReports, period: Period, stage: str, limit: int | None = None) -> dict:
+    """As `attribution`, with at most `limit` items listed, the most linear credit first
+    (`items_listed` says how many and whether that is all of them); `leads` counts every lead."""
     rows = sorted(await db.attribution(stage, _storable(period)), key=lambda r: (-r[3], r[0]))
-    return {"period": _period(period), "stage": stage, "leads": sum(first for _, first, _, _ in rows),
-            "items": [{"item": item, "first_touch": round(float(first), 3), "last_touch": round(float(last), 3),
-                       "linear": round(linear, 3)} for item, first, last, linear in rows]}
+    listed = rows if limit is None else rows[:limit]
+    report = {"period": _period(period), "stage": stage, "leads": sum(first for _, first, _, _ in rows),
+              "items": [{"item": item, "first_touch": round(float(first), 3), "last_touch": round(float(last), 3),
+                         "linear": round(linear, 3)} for item, first, last, linear in listed]}
+    if limit is not None:
+        report["items_listed"] = {"count": len(listed), "limit": limit, "items": len(rows),
+                                  "complete": len(listed) == len(rows)}
+    return report
 
 
 async def plan_from(db: SqlReports, now: datetime, target: float, share: float, deal: float,

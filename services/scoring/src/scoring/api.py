@@ -6,8 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from lead_events import Stage, lead_id_for
+from lead_events.envelope import in_utc_range
+from lead_runtime.paging import CursorQuery, decode_cursor, next_cursor
 from lead_runtime.problems import Problem
 from lead_runtime.service import RuntimeDep, SessionDep
+from pydantic import AfterValidator, AwareDatetime, TypeAdapter
 
 from .adapters.agreements import SqlAgreements
 from .adapters.repository import SqlLeadScores
@@ -16,10 +19,11 @@ from .domain.rules import decayed
 from .domain.score import decayed_lines, explain, line_view, score_running
 
 router = APIRouter(prefix="/v1", tags=["leads"])
-MAX_OFFSET = 2**63 - 1  # PostgreSQL's OFFSET is a bigint: beyond it a 422, not a driver error
+MAX_OFFSET = 2**63 - 1  # a ledger position is a bigint: beyond it a 422, not a driver error
 
 
 STRONG_SIGNALS_SHOWN = 25
+STAGE_HISTORY_SHOWN = 100
 LEDGER_PAGE_MAX = 1000
 
 
@@ -48,6 +52,7 @@ async def _view(repo: SqlLeadScores, lead: LeadState, rt: RuntimeDep) -> dict:
                            half_life)
     explanation = explain(lead.stage, score, lead.profile, policy, strong_signals=strong)
     explanation["behaviour_by_rule"] = by_rule
+    history = await repo.stage_history(lead.lead_id, STAGE_HISTORY_SHOWN + 1)  # a lead recycled for years: its latest
     return {
         "lead_id": lead.lead_id,
         "email": lead.profile.email,
@@ -65,7 +70,8 @@ async def _view(repo: SqlLeadScores, lead: LeadState, rt: RuntimeDep) -> dict:
         "decays_below_threshold_at": lead.review_at.isoformat() if lead.review_at else None,
         "touchpoints": await repo.touchpoint_count(lead.lead_id),
         "explanation": explanation,
-        "stage_history": await repo.stage_history(lead.lead_id),
+        "stage_history": history[-STAGE_HISTORY_SHOWN:],
+        "stage_history_truncated": len(history) > STAGE_HISTORY_SHOWN,
     }
 
 
@@ -107,15 +113,50 @@ async def get_ledger(
             "next": page[-1][0] if len(page) == limit else None}
 
 
+LEADS_PAGE_MAX = 500
+_LEADS_CURSOR = TypeAdapter(tuple[Annotated[AwareDatetime, AfterValidator(in_utc_range)], str])
+
+
+def _summary(lead: LeadState, created_at: datetime, updated_at: datetime, now: datetime, policy) -> dict:
+    """A lead in a list: who, where and the score from its running state, no explanation (that is
+    GET /v1/leads/{lead_id}, `href`): nothing is read per lead."""
+    score = score_running(lead.profile, lead.behaviour, now, policy)
+    return {
+        "lead_id": lead.lead_id,
+        "email": lead.profile.email,
+        "stage": lead.stage,
+        "persona": score.fit.persona,
+        "fit_score": score.fit.score,
+        "fit_grade": score.fit.grade,
+        "engagement_score": score.engagement,
+        "total_score": round(score.total, 2),
+        "episode": lead.episode,
+        "created_at": created_at.isoformat(),
+        "updated_at": updated_at.isoformat(),
+        "href": f"/v1/leads/{lead.lead_id}",
+    }
+
+
 @router.get("/leads")
 async def find_leads(
     session: SessionDep,
     rt: RuntimeDep,
-    email: Annotated[str | None, Query(max_length=254)] = None,
-    stage: Stage | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    email: Annotated[str | None, Query(max_length=254, description="The lead of this email, explained in full.")] = None,
+    stage: Annotated[Stage | None, Query(description="Only leads in this stage; all leads without it.")] = None,
+    limit: Annotated[int, Query(ge=1, le=LEADS_PAGE_MAX, description="Leads on a page.")] = 50,
+    cursor: CursorQuery = None,
+    offset: Annotated[str | None, Query(include_in_schema=False)] = None,
 ) -> dict:
+    """One lead by email (in full, with its explanation), or leads by stage a page at a time,
+    newest first (when scoring first saw them): each a summary with its scores and `href` to the
+    full view. `next` is the cursor of the following page, null on the last; a lead updated
+    between two pages keeps its place."""
+    if offset is not None:
+        raise Problem(400, "offset is not supported",
+                      "Leads are paged by cursor: leave offset out for the first page and pass `next` of a page "
+                      "as cursor for the following one.",
+                      errors=[{"field": "query.offset", "message": "use cursor"}])
+    after = decode_cursor(cursor, _LEADS_CURSOR) if cursor is not None else None
     await _one_snapshot(session)
     repo = SqlLeadScores(session)
     if email is not None:
@@ -123,8 +164,16 @@ async def find_leads(
         if lead is None:
             raise Problem(404, "Unknown lead", "No lead with that email.")  # never echo personal data
         return {"leads": [await _view(repo, lead, rt)]}
-    found = await repo.list_by_stage(stage.value if stage else None, limit, offset)
-    return {"leads": [await _view(repo, lead, rt) for lead in found], "limit": limit, "offset": offset}
+    handlers = rt.parts.state["handlers"]
+    rows = await repo.page_by_stage(stage.value if stage else None, limit + 1, after)
+    page = rows[:limit]
+    await handlers.fresh_behaviour(repo, [lead for lead, *_ in page])  # one statement, and only for stale leads
+    now = datetime.now(UTC)
+    return {
+        "leads": [_summary(lead, created, updated, now, handlers.policy) for lead, created, updated in page],
+        "stage": stage, "limit": limit, "as_of": now.isoformat(), "model_version": handlers.policy.version,
+        "next": next_cursor(rows, limit, lambda row: (row[1], row[0].lead_id)),
+    }
 
 
 @router.get("/agreement", tags=["agreement"])

@@ -16,6 +16,19 @@ from .tables import crm_feedback, handoff_attempts, handoffs
 
 _MARK_PROCESSED = text("INSERT INTO processed_events (event_id) VALUES (:id) ON CONFLICT DO NOTHING")
 
+# A handoff's latest rows, a handoff at a time through the (handoff_id, id) index (the lateral
+# subquery, fenced by OFFSET 0, so the planner cannot turn it into a scan of the whole table).
+_LATEST_ATTEMPTS = text("""
+SELECT a.* FROM unnest(CAST(:ids AS text[])) AS h(handoff_id)
+CROSS JOIN LATERAL (SELECT * FROM handoff_attempts a WHERE a.handoff_id = h.handoff_id
+                    ORDER BY a.id DESC LIMIT :n OFFSET 0) a
+""")
+_LATEST_FEEDBACK = text("""
+SELECT f.* FROM unnest(CAST(:ids AS text[])) AS h(handoff_id)
+CROSS JOIN LATERAL (SELECT * FROM crm_feedback f WHERE f.handoff_id = h.handoff_id
+                    ORDER BY f.id DESC LIMIT :n OFFSET 0) f
+""")
+
 
 def _to_handoff(row: Row) -> Handoff:
     return Handoff(
@@ -102,20 +115,33 @@ class SqlHandoffs:
     async def mark_processed(self, event_id: str) -> None:
         await self._session.execute(_MARK_PROCESSED, {"id": event_id})
 
-    async def for_lead(self, lead_id: str) -> list[Handoff]:
-        stmt = select(handoffs).where(handoffs.c.lead_id == lead_id).order_by(handoffs.c.episode)
+    async def for_lead(self, lead_id: str, limit: int, before_episode: int | None = None) -> list[Handoff]:
+        """Up to `limit` of the lead's handoffs, newest episode first, before `before_episode`
+        (through uq_handoffs_lead_episode: a page costs the same however often the lead came back)."""
+        c = handoffs.c
+        stmt = select(handoffs).where(c.lead_id == lead_id).order_by(c.episode.desc()).limit(limit)
+        if before_episode is not None:
+            stmt = stmt.where(c.episode < before_episode)
         return [_to_handoff(r) for r in (await self._session.execute(stmt)).all()]
 
-    async def attempts_of(self, handoff_ids: list[str]) -> list[Row]:
-        stmt = (
-            select(handoff_attempts)
-            .where(any_of(handoff_attempts.c.handoff_id, handoff_ids))
-            .order_by(handoff_attempts.c.id)
-        )
-        return list((await self._session.execute(stmt)).all())
+    async def latest_attempts(self, handoff_ids: list[str], limit: int) -> list[Row]:
+        """Each handoff's latest `limit` delivery attempts, newest first: one statement for a page."""
+        return list(await self._session.execute(_LATEST_ATTEMPTS, {"ids": handoff_ids, "n": limit}))
 
-    async def feedback_of(self, lead_id: str) -> list[Row]:
-        stmt = select(crm_feedback).where(crm_feedback.c.lead_id == lead_id).order_by(crm_feedback.c.id)
+    async def latest_feedback(self, handoff_ids: list[str], limit: int) -> list[Row]:
+        """Each handoff's latest `limit` CRM answers, newest first: one statement for a page."""
+        return list(await self._session.execute(_LATEST_FEEDBACK, {"ids": handoff_ids, "n": limit}))
+
+    async def feedback_page(self, lead_id: str, limit: int, before_id: int | None = None,
+                            unmatched: bool = False) -> list[Row]:
+        """Up to `limit` CRM answers about the lead, newest first, before `before_id`; `unmatched`:
+        only those that named no handoff of it (read through ix_crm_feedback_lead)."""
+        c = crm_feedback.c
+        stmt = select(crm_feedback).where(c.lead_id == lead_id).order_by(c.id.desc()).limit(limit)
+        if before_id is not None:
+            stmt = stmt.where(c.id < before_id)
+        if unmatched:
+            stmt = stmt.where(c.handoff_id.is_(None))
         return list((await self._session.execute(stmt)).all())
 
     async def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> list[Handoff]:

@@ -62,12 +62,13 @@ handoff_attempts = Table(
     "handoff_attempts",
     metadata,
     Column("id", BigInteger, Identity(), primary_key=True),
-    Column("handoff_id", String, ForeignKey("handoffs.handoff_id"), nullable=False, index=True),
+    Column("handoff_id", String, ForeignKey("handoffs.handoff_id"), nullable=False),
     Column("attempt", Integer, nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("status_code", Integer, nullable=True),
     Column("error", Text, nullable=True),
     Column("result", String, nullable=False),  # delivered | retry | failed
+    Index("ix_handoff_attempts_handoff", "handoff_id", "id"),  # a handoff's latest attempts
 )
 
 crm_feedback = Table(
@@ -77,7 +78,7 @@ crm_feedback = Table(
     Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("source", String, nullable=False),  # http | kafka
     Column("event_id", String, nullable=True),
-    Column("lead_id", String, nullable=False, index=True),
+    Column("lead_id", String, nullable=False),
     Column("handoff_id", String, ForeignKey("handoffs.handoff_id"), nullable=True),
     Column("outcome", String, nullable=False),
     Column("reason", String, nullable=True),
@@ -87,6 +88,8 @@ crm_feedback = Table(
     Column("from_stage", String, nullable=True),
     Column("to_stage", String, nullable=True),
     Column("detail", Text, nullable=True),
+    Index("ix_crm_feedback_lead", "lead_id", "id"),  # a lead's answers, newest first
+    Index("ix_crm_feedback_handoff", "handoff_id", "id"),  # a handoff's latest answers
 )
 
 # Smooth weighted round-robin credit per rep within a team (see domain/routing.py).

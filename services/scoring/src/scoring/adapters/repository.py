@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -69,11 +69,19 @@ class SqlLeadScores:
         row = (await self.session.execute(select(leads).where(leads.c.email == email))).first()
         return _state(row) if row else None
 
-    async def list_by_stage(self, stage: str | None, limit: int, offset: int = 0) -> list[LeadState]:
-        query = select(leads).order_by(leads.c.updated_at.desc()).limit(limit).offset(offset)
+    async def page_by_stage(self, stage: str | None, limit: int,
+                            after: tuple[datetime, str] | None = None) -> list[tuple[LeadState, datetime, datetime]]:
+        """(lead, created_at, updated_at) of up to `limit` leads, newest first (created_at, then
+        lead_id, both descending), after the key `after`: one statement through
+        ix_leads_stage_created (or ix_leads_created), whatever the page's depth. The key never
+        changes, so a lead updated between two pages keeps its place."""
+        c = leads.c
+        query = select(leads).order_by(c.created_at.desc(), c.lead_id.desc()).limit(limit)
         if stage:
-            query = query.where(leads.c.stage == stage)
-        return [_state(r) for r in (await self.session.execute(query)).all()]
+            query = query.where(c.stage == stage)
+        if after is not None:
+            query = query.where(tuple_(c.created_at, c.lead_id) < tuple_(*after))
+        return [(_state(r), r.created_at, r.updated_at) for r in (await self.session.execute(query)).all()]
 
     async def save(self, lead: LeadState) -> None:
         await self.save_many([lead])
@@ -232,12 +240,11 @@ class SqlLeadScores:
     async def add_stage_change(self, event: LeadStageChanged) -> None:
         await self.add_stage_changes([event])
 
-    async def stage_history(self, lead_id: str) -> list[dict]:
-        rows = (
-            await self.session.execute(
-                select(stage_changes).where(stage_changes.c.lead_id == lead_id).order_by(stage_changes.c.id)
-            )
-        ).all()
+    async def stage_history(self, lead_id: str, limit: int | None = None) -> list[dict]:
+        """The lead's stage changes in the order they happened; with `limit`, its latest `limit`."""
+        c = stage_changes.c
+        query = select(stage_changes).where(c.lead_id == lead_id).order_by(c.id.desc()).limit(limit)
+        rows = (await self.session.execute(query)).all()[::-1]
         return [
             {"from": r.from_stage, "to": r.to_stage, "reason": r.reason, "changed_by": r.changed_by, "at": r.occurred_at}
             for r in rows

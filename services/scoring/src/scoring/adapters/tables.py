@@ -19,7 +19,7 @@ leads = Table(
     Column("email", String, index=True),
     Column("profile", JSONB, nullable=False),
     Column("consent", JSONB),
-    Column("stage", String, nullable=False, index=True),
+    Column("stage", String, nullable=False),
     Column("persona", String),
     Column("episode", Integer, nullable=False, server_default="0"),
     Column("engagement_since", DateTime(timezone=True)),
@@ -29,6 +29,9 @@ leads = Table(
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index("ix_leads_review_at", "review_at", postgresql_where=text("review_at IS NOT NULL")),
+    # GET /v1/leads pages newest first by keyset, with and without a stage (migration 0009)
+    Index("ix_leads_stage_created", "stage", "created_at", "lead_id"),
+    Index("ix_leads_created", "created_at", "lead_id"),
 )
 
 touchpoints = Table(
