@@ -1,7 +1,8 @@
 """Benchmark phase 4: shadow re-score of stored touchpoints under a candidate agreement.
 
 Fills a fresh scoring database with N touchpoints over M leads (bulk inserts, as scoring
-stores them), then times `scoring.agreement_cmd.shadow` and reports its diff. Nothing is emitted.
+stores them), then times `scoring.agreement_cmd.shadow` with 1 and with 2 worker processes and
+reports its diff. Nothing is emitted.
 """
 
 import asyncio
@@ -14,14 +15,14 @@ from pathlib import Path
 import asyncpg
 import yaml
 from lead_events import Contact, TouchpointData, lead_id_for
-from lead_runtime.db import make_engine, make_sessionmaker
 from lead_runtime.migrate import upgrade
 from lead_runtime.settings import DatabaseSettings
 from lead_runtime.config import load_model
-from scoring.adapters.translate import recorded_from
+from scoring.adapters.translate import activity_from, profile_from
 from scoring.agreement_cmd import shadow
-from scoring.domain.replay import replay
 from scoring.domain.policy import ScoringPolicy
+from scoring.domain.replay import Recorded, replay
+from scoring.domain.score import ProfileMemo
 
 ROOT = Path(__file__).resolve().parent.parent
 TYPES = ["page_visited"] * 5 + ["email_opened"] * 3 + ["email_clicked"] * 2 + [
@@ -43,7 +44,7 @@ def _rows(touchpoints: int, leads: int, rng: random.Random, current: ScoringPoli
     """Leads at the stage the current agreement gives them, so the diff is current vs candidate."""
     now = datetime.now(UTC)
     lead_rows, tp_rows = [], []
-    per_lead = max(touchpoints // leads, 1)
+    per_lead, memo = max(touchpoints // leads, 1), ProfileMemo(current)
     for i in range(leads):
         email = f"bench.{i}@firma{i % 97}.de"
         contact = Contact(email=email, last_name=f"N{i}", job_title=rng.choice(TITLES),
@@ -56,9 +57,9 @@ def _rows(touchpoints: int, leads: int, rng: random.Random, current: ScoringPoli
             at = now - timedelta(days=rng.uniform(0, 90), seconds=j)
             event_id = str(uuid.uuid4())
             tp_rows.append((event_id, lead_id, data.type.value, at, data.model_dump_json()))
-            recorded.append(recorded_from(event_id, data.model_dump(mode="json"), at, current))
-        recorded.sort(key=lambda r: r.activity.occurred_at)
-        stage = replay(recorded, current, now).stage
+            recorded.append(Recorded(activity_from(event_id, data, at), profile_from(data, current)))
+        recorded.sort(key=lambda r: (r.activity.occurred_at, r.activity.touchpoint_id))
+        stage = replay(recorded, current, now, memo=memo, explained=False).stage
         lead_rows.append((lead_id, email, "{}", stage, current.version, now))
     return lead_rows, tp_rows
 
@@ -83,20 +84,29 @@ async def phase_shadow(pg_admin_url: str, touchpoints: int, leads: int, say, see
                 "touchpoints", records=tp_rows, columns=["event_id", "lead_id", "type", "occurred_at", "data"])
         finally:
             await conn.close()
-        engine = make_engine(DatabaseSettings(url=url.replace("postgresql://", "postgresql+asyncpg://")))
-        try:
-            started = time.perf_counter()
-            report = await shadow(candidate(), make_sessionmaker(engine), datetime.now(UTC), current)
-            seconds = time.perf_counter() - started
-        finally:
-            await engine.dispose()
-        say(f"phase 4: shadow re-score of {report['touchpoints']:,} touchpoints took {seconds:.1f} s")
-        return {
-            "touchpoints": report["touchpoints"], "leads": report["leads"], "seconds": round(seconds, 2),
-            "touchpoints_per_s": round(report["touchpoints"] / seconds) if seconds else None,
-            "candidate_version": report["candidate_version"],
-            "diff": {change: found["count"] for change, found in report["changes"].items()},
-        }
+        return await time_shadow(url, current, say)
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+
+
+async def time_shadow(url: str, current: ScoringPolicy, say, workers: tuple[int, ...] = (1, 2)) -> dict:
+    """The shadow re-score of everything stored at `url`, once per worker count (each in its own processes)."""
+    database = DatabaseSettings(url=url.replace("postgresql://", "postgresql+asyncpg://"))
+    runs = {}
+    for n in workers:
+        say(f"phase 4: shadow re-score with {n} worker process{'es' if n > 1 else ''}")
+        started = time.perf_counter()
+        report = await shadow(candidate(), database, datetime.now(UTC), current, workers=n)
+        runs[n] = seconds = time.perf_counter() - started
+        say(f"phase 4: {report['touchpoints']:,} touchpoints re-scored in {seconds:.1f} s with {n} worker(s)")
+    fastest = min(runs, key=runs.get)
+    return {
+        "touchpoints": report["touchpoints"], "leads": report["leads"],
+        "seconds": round(runs[fastest], 2), "workers": fastest,
+        "touchpoints_per_s": round(report["touchpoints"] / runs[fastest]) if runs[fastest] else None,
+        "seconds_by_workers": {n: round(t, 2) for n, t in runs.items()},
+        "speedup": round(runs[workers[0]] / runs[workers[-1]], 2) if len(workers) > 1 and runs[workers[-1]] else None,
+        "candidate_version": report["candidate_version"],
+        "diff": {change: found["count"] for change, found in report["changes"].items()},
+    }

@@ -47,14 +47,17 @@ async def test_shadow_reports_without_emitting_then_switch_applies(fresh_databas
             await eventually(lambda: _stage_is(client, second.lead_id, "marketing_lead"))
             before = await _lifecycle(kafka_settings, first.lead_id)
 
-            report = await shadow(policy, rt.sessions, datetime.now(UTC), load_model(ROOT / "config/agreement.yaml", ScoringPolicy))
+            active = load_model(ROOT / "config/agreement.yaml", ScoringPolicy)
+            report = await shadow(policy, settings.database, datetime.now(UTC), active)
             assert report["leads"] == 2 and report["touchpoints"] == 2
             became = report["changes"]["would become sales-ready"]
             assert [l["lead_id"] for l in became["leads"]] == [first.lead_id]
             assert await _stage_is(client, first.lead_id, "marketing_lead")  # shadow changed nothing
             assert await _lifecycle(kafka_settings, first.lead_id) == before  # and emitted nothing
+            split = await shadow(policy, settings.database, datetime.now(UTC), active, workers=2)
+            assert (split["leads"], split["touchpoints"], split["changes"]) == (2, 2, report["changes"])
 
-            assert await apply_switch(policy, "test", rt.sessions, datetime.now(UTC)) == 1
+            assert await apply_switch(policy, "test", settings.database, datetime.now(UTC), workers=2) == 1
             rt.relay.wake()
             await eventually(lambda: _stage_is(client, first.lead_id, "sales_ready"))
             assert await eventually(lambda: _version_is(client, "test-next"))  # the service follows the switch

@@ -20,6 +20,7 @@ from lead_runtime.logs import fields
 from lead_runtime.visitors import identify
 
 from .adapters.agreements import SqlAgreements
+from .adapters.replay_source import stored_touchpoints
 from .adapters.repository import SqlLeadScores
 from .adapters.tables import visitor_links
 from .adapters.translate import activity_from, profile_from
@@ -28,7 +29,7 @@ from .domain.consent import consent_after
 from .domain.lead import LeadState
 from .domain.model import LeadProfile, ScoreLine, StageDecision
 from .domain.policy import ScoringPolicy
-from .domain.replay import Recorded, replay, stage_under
+from .domain.replay import replay, stage_under
 from .domain.rules import behaviour_lines, decide_stage, falls_below_at, wants_sales_contact
 from .domain.score import ProfileMemo, Score, decayed_lines, score_running
 
@@ -304,34 +305,37 @@ class ScoringHandlers:
         await repo.save(lead)
         return out
 
-    async def apply_agreement(self, session: AsyncSession, lead_id: str, touchpoints: list[Recorded]) -> list:
-        """A new agreement was switched on: rebuild the lead under it; a change of stage is an event."""
+    async def apply_agreement(self, session: AsyncSession, lead_ids: list[str]) -> tuple[list, int]:
+        """A new agreement was switched on: rebuild these leads under it (a change of stage is an
+        event), and say how many touchpoints were replayed. Their touchpoints are read once the leads
+        are locked, so one scored meanwhile is in the rebuilt ledger, not lost from it."""
         repo = SqlLeadScores(session)
-        lead = await repo.get(lead_id, for_update=True)
-        if lead is None:
-            return []
-        now = self.clock()
-        replayed = replay(touchpoints, self.policy, now, lead.engagement_since)
-        would_be, reason = stage_under(lead.stage, replayed, self.policy)
-        await repo.replace_ledger(lead_id, list(replayed.ledger), self.policy.version)
-        lead.profile = replayed.profile
-        lead.behaviour = BehaviourState.of(list(replayed.ledger), self.policy.behaviour.half_life_days, now,
-                                           lead.engagement_since)
-        out = []
-        if would_be != lead.stage:
-            if would_be == Stage.SALES_READY.value:
-                lead.episode += 1
-            event_id = derived_event_id("switch", self.policy.version, lead_id)
-            reason = f"Agreement {self.policy.version} switched on: {reason}"
-            out.append(self._stage_event(None, lead, replayed.score, lead.stage, would_be, reason,
-                                         self._why(replayed.score), event_id=event_id, at=now))
-            await repo.add_stage_change(out[-1][1])
-            lead.stage = would_be
-        lead.agreement_version = self.policy.version
-        lead.persona = replayed.score.fit.persona
-        lead.review_at = self._next_review(lead, replayed.score)
-        await repo.save(lead)
-        return out
+        found = await repo.get_many(lead_ids, for_update=True)
+        recorded = await stored_touchpoints(session, list(found), self.policy)
+        now, out, ledgers = self.clock(), [], []
+        rebuilt = [lead for lead in found.values() if lead.lead_id in recorded]  # nothing stored: nothing to replay
+        for lead in rebuilt:
+            replayed = replay(recorded[lead.lead_id], self.policy, now, lead.engagement_since, self._memo())
+            would_be, reason = stage_under(lead.stage, replayed, self.policy)
+            ledgers += [(lead.lead_id, line, self.policy.version) for line in replayed.ledger]
+            lead.profile = replayed.profile
+            lead.behaviour = BehaviourState.of(list(replayed.ledger), self.policy.behaviour.half_life_days, now,
+                                               lead.engagement_since)
+            if would_be != lead.stage:
+                if would_be == Stage.SALES_READY.value:
+                    lead.episode += 1
+                event_id = derived_event_id("switch", self.policy.version, lead.lead_id)
+                reason = f"Agreement {self.policy.version} switched on: {reason}"
+                out.append(self._stage_event(None, lead, replayed.score, lead.stage, would_be, reason,
+                                             self._why(replayed.score), event_id=event_id, at=now))
+                lead.stage = would_be
+            lead.agreement_version = self.policy.version
+            lead.persona = replayed.score.fit.persona
+            lead.review_at = self._next_review(lead, replayed.score)
+        await repo.replace_ledgers([lead.lead_id for lead in rebuilt], ledgers)
+        await repo.add_stage_changes([event for _, event in out])
+        await repo.save_many(rebuilt)
+        return out, sum(len(found) for found in recorded.values())
 
     def _next_review(self, lead: LeadState, score: Score) -> datetime | None:
         if lead.stage != Stage.MARKETING_LEAD.value:

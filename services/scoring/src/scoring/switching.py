@@ -1,37 +1,50 @@
-"""Switching agreements: activate the version, then rebuild every lead under it in chunks."""
+"""Switching agreements: activate the version, then rebuild every lead under it, a chunk of leads
+per transaction (short locks while the service keeps scoring), in processes that share the leads
+by hash. The changes of stage leave through the outbox, one statement per chunk."""
 
 from datetime import datetime
+from functools import partial
 
 from lead_runtime import outbox
+from lead_runtime.db import make_engine, make_sessionmaker
+from lead_runtime.parts import Part, Progress, run_parts
+from lead_runtime.settings import DatabaseSettings
 
 from .adapters.agreements import SqlAgreements
-from .adapters.replay_source import stored_leads
+from .adapters.replay_source import next_leads, touchpoints_about
 from .domain.policy import ScoringPolicy
 from .handlers import ScoringHandlers
 
-CHUNK = 200  # leads per transaction: short locks while the service keeps scoring
+
+async def apply_switch(policy: ScoringPolicy, source: str, database: DatabaseSettings, now: datetime,
+                       workers: int = 1, rate: float | None = None) -> int:
+    """The number of changes of stage recorded."""
+    engine = make_engine(database)
+    try:
+        async with make_sessionmaker(engine)() as session, session.begin():
+            await SqlAgreements(session).store(policy, source, activate=True)
+            total = await touchpoints_about(session)
+    finally:
+        await engine.dispose()
+    changed = await run_parts(partial(_switch_part, policy, source, database, now), workers, total=total, rate=rate,
+                              unit="touchpoints rebuilt")
+    return sum(changed)
 
 
-async def apply_switch(policy: ScoringPolicy, source: str, sessions, now: datetime) -> int:
+async def _switch_part(policy: ScoringPolicy, source: str, database: DatabaseSettings, now: datetime,
+                       part: Part, progress: Progress) -> int:
     handlers = ScoringHandlers(policy, clock=lambda: now, source=source)
-    async with sessions() as session, session.begin():
-        await SqlAgreements(session).store(policy, source, activate=True)
-    changed = 0
-    pending = []
-    async with sessions() as reader:
-        async for lead in stored_leads(reader, policy):
-            pending.append(lead)
-            if len(pending) >= CHUNK:
-                changed += await _apply(handlers, sessions, pending)
-                pending = []
-    return changed + await _apply(handlers, sessions, pending)
-
-
-async def _apply(handlers: ScoringHandlers, sessions, leads: list) -> int:
-    changed = 0
-    async with sessions() as session, session.begin():
-        for lead in leads:
-            for topic, event in await handlers.apply_agreement(session, lead.lead_id, lead.touchpoints):
-                await outbox.add_event(session, topic, event)
-                changed += 1
-    return changed
+    engine = make_engine(database)
+    sessions, changed, after = make_sessionmaker(engine), 0, ""
+    try:
+        while True:
+            async with sessions() as session, session.begin():
+                chunk = await next_leads(session, part, after)
+                if not chunk:
+                    return changed
+                events, touchpoints = await handlers.apply_agreement(session, [lead_id for lead_id, _, _ in chunk])
+                await outbox.add_rows(session, [outbox.Row.of(topic, event) for topic, event in events])
+            changed, after = changed + len(events), chunk[-1][0]
+            await progress.advance(touchpoints)
+    finally:
+        await engine.dispose()

@@ -1,38 +1,75 @@
-"""Streams every lead with its stored touchpoints, in the order they happened, for a replay."""
+"""Stored leads with their touchpoints, in the order they happened, a chunk of leads at a time
+(for a shadow re-score or a switch of agreements): memory and each statement stay bounded,
+whatever the number of leads."""
 
+from collections import defaultdict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
+from lead_events.touchpoints import RecordedContact
+from lead_runtime.fastjson import loads
+from lead_runtime.parts import Part
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..domain.model import Activity
 from ..domain.policy import ScoringPolicy
 from ..domain.replay import Recorded
-from .tables import leads, touchpoints
-from .translate import recorded_from
+from .translate import profile_of
+
+CHUNK = 500  # leads per statement (and per transaction of a switch)
 
 
 @dataclass
 class StoredLead:
     lead_id: str
     stage: str
-    engagement_since: object
+    engagement_since: datetime | None
     touchpoints: list[Recorded]
 
 
-async def stored_leads(session: AsyncSession, policy: ScoringPolicy) -> AsyncIterator[StoredLead]:
-    current = {
-        r.lead_id: (r.stage, r.engagement_since)
-        for r in (await session.execute(select(leads.c.lead_id, leads.c.stage, leads.c.engagement_since))).all()
-    }
-    query = select(touchpoints).order_by(touchpoints.c.lead_id, touchpoints.c.occurred_at, touchpoints.c.event_id)
-    lead: StoredLead | None = None
-    async for row in await session.stream(query.execution_options(yield_per=2000)):
-        if lead is None or row.lead_id != lead.lead_id:
-            if lead is not None:
-                yield lead
-            stage, since = current.get(row.lead_id, ("prospect", None))
-            lead = StoredLead(row.lead_id, stage, since, [])
-        lead.touchpoints.append(recorded_from(row.event_id, row.data, row.occurred_at, policy))
-    if lead is not None:
-        yield lead
+async def next_leads(session: AsyncSession, part: Part, after: str, size: int = CHUNK) -> list[tuple]:
+    """(lead_id, stage, engagement_since) of up to `size` of this part's leads after `after`, in lead id order."""
+    query = text(
+        "SELECT lead_id, stage, engagement_since FROM leads"
+        f" WHERE lead_id > :after AND {part.sql()} ORDER BY lead_id LIMIT :size"
+    )
+    return [tuple(r) for r in (await session.execute(query, {"after": after, "size": size})).all()]
+
+
+async def stored_touchpoints(session: AsyncSession, lead_ids: list[str], policy: ScoringPolicy) -> dict[str, list[Recorded]]:
+    """The leads' stored touchpoints in the order they happened (through ix_touchpoints_lead).
+
+    Read in parts: a lead's touchpoints mostly repeat one contact, so each distinct contact is
+    parsed once (the stored document was validated as a whole when it was stored)."""
+    query = text(
+        "SELECT lead_id, event_id, occurred_at, data->>'type' AS type, (data->'properties')::text AS properties,"
+        " (data->'contact')::text AS contact FROM touchpoints"
+        " WHERE lead_id = ANY(CAST(:ids AS text[])) ORDER BY lead_id, occurred_at, event_id"
+    )
+    contacts: dict[str, RecordedContact] = {}
+    out: dict[str, list[Recorded]] = defaultdict(list)
+    for r in (await session.execute(query, {"ids": lead_ids})).all():
+        contact = contacts.get(r.contact)
+        if contact is None:
+            contact = contacts[r.contact] = RecordedContact.model_validate_json(r.contact or "{}")
+        properties = loads(r.properties) if r.properties else {}
+        out[r.lead_id].append(Recorded(Activity(r.event_id, r.type, r.occurred_at, properties),
+                                       profile_of(contact, properties, policy)))
+    return out
+
+
+async def stored_leads(session: AsyncSession, policy: ScoringPolicy, part: Part = Part()) -> AsyncIterator[list[StoredLead]]:
+    """This part's leads with their touchpoints, a chunk at a time; a lead without any is left out."""
+    after = ""
+    while chunk := await next_leads(session, part, after):
+        found = await stored_touchpoints(session, [lead_id for lead_id, _, _ in chunk], policy)
+        yield [StoredLead(lead_id, stage, since, found[lead_id]) for lead_id, stage, since in chunk if lead_id in found]
+        after = chunk[-1][0]
+
+
+async def touchpoints_about(session: AsyncSession) -> int | None:
+    """The planner's estimate of the stored touchpoints (for an ETA): counting them would read them all."""
+    found = (await session.execute(text("SELECT reltuples::bigint FROM pg_class WHERE relname = 'touchpoints'"))).scalar()
+    return found if found and found > 0 else None

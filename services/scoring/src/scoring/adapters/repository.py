@@ -232,10 +232,11 @@ class SqlLeadScores:
     async def ledger(self, lead_id: str) -> list[ScoreLine]:
         return (await self.ledgers([lead_id]))[lead_id]
 
-    async def replace_ledger(self, lead_id: str, lines: list[ScoreLine], version: str) -> None:
-        """A switch of agreement rebuilds the ledger: every entry then names the new version."""
-        await self.session.execute(delete(score_changes).where(score_changes.c.lead_id == lead_id))
-        await self.add_changes_many([(lead_id, line, version) for line in lines])
+    async def replace_ledgers(self, lead_ids: list[str], changes: list[tuple[str, ScoreLine, str]]) -> None:
+        """A switch of agreement rebuilds the leads' ledgers: every entry then names the new version."""
+        if lead_ids:
+            await self.session.execute(delete(score_changes).where(any_of(score_changes.c.lead_id, lead_ids)))
+        await self.add_changes_many(changes)
 
     async def add_stage_change(self, event: LeadStageChanged) -> None:
         await self.add_stage_changes([event])

@@ -3,16 +3,18 @@
 from datetime import datetime
 
 from lead_events import TouchpointData
-from lead_events.touchpoints import Company
+from lead_events.touchpoints import Company, RecordedContact
 
 from ..domain.model import Activity, LeadProfile
 from ..domain.policy import ScoringPolicy
-from ..domain.replay import Recorded
 from ..domain.rules import bant_answers
 
 
 def profile_from(data: TouchpointData, policy: ScoringPolicy) -> LeadProfile:
-    contact = data.contact
+    return profile_of(data.contact, data.properties, policy)
+
+
+def profile_of(contact: RecordedContact, properties: dict, policy: ScoringPolicy) -> LeadProfile:
     company = contact.company or Company()
     return LeadProfile(
         email=contact.email,
@@ -26,15 +28,9 @@ def profile_from(data: TouchpointData, policy: ScoringPolicy) -> LeadProfile:
         annual_revenue_eur=company.annual_revenue_eur,
         industry=company.industry,
         country=company.country,
-        bant=bant_answers(data.properties, policy),
+        bant=bant_answers(properties, policy),
     )
 
 
 def activity_from(event_id: str, data: TouchpointData, occurred_at: datetime) -> Activity:
     return Activity(event_id, data.type.value, occurred_at, data.properties)
-
-
-def recorded_from(event_id: str, stored: dict, occurred_at: datetime, policy: ScoringPolicy) -> Recorded:
-    """A touchpoint as the touchpoints table keeps it, for a replay under `policy`."""
-    data = TouchpointData.model_validate(stored)
-    return Recorded(activity_from(event_id, data, occurred_at), profile_from(data, policy))

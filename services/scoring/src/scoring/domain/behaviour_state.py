@@ -12,7 +12,7 @@ that decay does not reorder) and the latest ones by time.
 """
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from datetime import UTC, datetime, timedelta
 
@@ -41,15 +41,18 @@ class BehaviourState:
     # the latest lines as stored (_line_json): read only when a stage change shows the timeline,
     # so most touchpoints neither decode nor encode them
     latest_stored: tuple[tuple, ...] = ()
+    # False for a replay that only decides stages: the explaining lines are then not kept
+    explained: bool = field(default=True, compare=False)
 
     @property
     def latest(self) -> tuple[ScoreLine, ...]:
         return tuple(_line(d) for d in self.latest_stored)
 
     @classmethod
-    def of(cls, lines: list[ScoreLine], half_life_days: float, now: datetime, since: datetime | None = None) -> "BehaviourState":
+    def of(cls, lines: list[ScoreLine], half_life_days: float, now: datetime, since: datetime | None = None,
+           explained: bool = True) -> "BehaviourState":
         """Rebuilt from ledger lines (a lead stored before this state existed, a recycle, a switch)."""
-        return cls(half_life_days, since).with_lines(lines, now)
+        return cls(half_life_days, since, explained=explained).with_lines(lines, now)
 
     def counts(self, line: ScoreLine) -> bool:
         return line.occurred_at is not None and (self.since is None or line.occurred_at >= self.since)
@@ -57,7 +60,8 @@ class BehaviourState:
     def with_lines(self, lines: list[ScoreLine], now: datetime) -> "BehaviourState":
         state = self._caught_up(now)
         # in UTC, as they come back from storage, so a line reads the same before and after
-        counted = [replace(l, occurred_at=l.occurred_at.astimezone(UTC)) for l in lines if state.counts(l)]
+        counted = [l if l.occurred_at.tzinfo is UTC else replace(l, occurred_at=l.occurred_at.astimezone(UTC))
+                   for l in lines if state.counts(l)]
         if not counted:
             return state
         value, ahead = state.value, list(state.ahead)
@@ -66,20 +70,30 @@ class BehaviourState:
                 ahead.append(line)
             else:
                 value += decayed(line.points, line.occurred_at, now, self.half_life_days)
+        if not self.explained:
+            return state._moved(value, now, tuple(ahead))
         positive = [l for l in (*state.strongest, *counted) if l.points > 0]
         strongest = sorted(positive, key=lambda l: -_strength(l, self.half_life_days))[:STRONGEST]
         latest = sorted((*state.latest_stored, *map(_line_json, counted)), key=_AT)[-LATEST:]
-        return replace(state, value=value, as_of=now, ahead=tuple(ahead), strongest=tuple(strongest),
-                       latest_stored=tuple(latest))
+        return state._moved(value, now, tuple(ahead), tuple(strongest), tuple(latest))
+
+    def _moved(self, value: float, as_of: datetime, ahead: tuple, strongest: tuple | None = None,
+               latest: tuple | None = None) -> "BehaviourState":
+        """This state with a new sum (the constructor: `dataclasses.replace` costs several times more)."""
+        return BehaviourState(self.half_life_days, self.since, value, as_of, ahead,
+                              self.strongest if strongest is None else strongest,
+                              self.latest_stored if latest is None else latest, self.explained)
 
     def _caught_up(self, now: datetime) -> "BehaviourState":
         """The sum carried to `now`, with the lines whose time has come folded in."""
         if self.as_of is None:
-            return replace(self, as_of=now)
+            return self._moved(self.value, now, self.ahead)
         value = self.value * 0.5 ** ((now - self.as_of).total_seconds() / _DAY / self.half_life_days)
+        if not self.ahead:
+            return self._moved(value, now, ())
         due = [l for l in self.ahead if l.occurred_at <= now]
         value += sum(decayed(l.points, l.occurred_at, now, self.half_life_days) for l in due)
-        return replace(self, value=value, as_of=now, ahead=tuple(l for l in self.ahead if l.occurred_at > now))
+        return self._moved(value, now, tuple(l for l in self.ahead if l.occurred_at > now))
 
     def engagement(self, now: datetime) -> float:
         state = self._caught_up(now)
