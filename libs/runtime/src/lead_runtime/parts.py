@@ -99,6 +99,10 @@ class _Reporter:
         return results
 
     def _line(self, done: int, seconds: float, final: bool = False) -> None:
+        if not done and not final:
+            print(f"    starting {self.workers} process{'es' if self.workers > 1 else ''} ({seconds:.0f} s)",
+                  file=self.out, flush=True)
+            return
         rate = done / seconds if seconds > 0 else 0.0
         text = f"{done:,} {self.unit}"
         if self.total:
