@@ -41,6 +41,11 @@ class FetchSettings(BaseModel):
 # µs of CPU per touchpoint in batches of 20, 175 in batches of 500), and the CPU goes to scoring.
 THROUGHPUT_FETCH = FetchSettings(min_bytes=1_048_576, max_wait_ms=250)
 
+# For a consumer of a quiet topic on the path a person waits on (handoff: changes of stage, CRM
+# answers): a fetch returns with the first message, and an idle one asks twice a second instead of
+# forty times (measured idle: handoff 4.2 % of a core, most of it fetch requests).
+QUIET_TOPIC_FETCH = FetchSettings(min_bytes=1, max_wait_ms=500)
+
 
 class DatabaseSettings(BaseModel):
     url: SecretStr = Field(description="postgresql+asyncpg://user:password@host:port/db")
@@ -78,3 +83,14 @@ class ServiceSettings(BaseSettings):
     # a handler call that takes longer has its message dead-lettered (lead_runtime.budget), so no
     # message can wedge a consumer; generous next to the usual milliseconds
     handler_budget_seconds: float = Field(5.0, gt=0)
+    # How long a consuming service remembers the ids of the events it applied (processed_events,
+    # one row per consumed event: its largest table). A copy of an event arriving later is applied
+    # again, so this must exceed the longest a copy can arrive after the first: the consumed topics'
+    # retention (a group rewound to the earliest offset re-reads that far; the broker default of 7
+    # days, the topics set none), the longest a message waits in a `<topic>.dlq` before it is sent
+    # again (that topic's retention, the same 7 days) and a sender's retries (ingest remembers
+    # webhook ids for INGEST_WEBHOOK_RETENTION_DAYS, 7). docs/operations.md, Retention.
+    dedup_retention_days: float = Field(30.0, gt=0)
+    # how often the purges run (old processed event ids; ingest's webhook ids; the tables a
+    # service's retention_days prunes)
+    purge_interval_seconds: float = Field(3600.0, gt=0)

@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 
-from lead_runtime.settings import DatabaseSettings, HttpSettings, ServiceSettings
+from lead_runtime.settings import QUIET_TOPIC_FETCH, DatabaseSettings, FetchSettings, HttpSettings, ServiceSettings
 from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
@@ -50,6 +50,7 @@ class Settings(ServiceSettings):
     http: HttpSettings = HttpSettings(port=8004)
     crm: CrmSettings = Field(default_factory=CrmSettings)
     sla: SlaWatchSettings = Field(default_factory=SlaWatchSettings)
+    consumer_fetch: FetchSettings = QUIET_TOPIC_FETCH  # a few messages a second: each at once, idle cheaply
 
 
 @lru_cache
