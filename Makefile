@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 PACKAGES := libs/events libs/runtime services/ingest services/scoring services/nurture services/handoff services/reporting
 
-.PHONY: venv up down status demo test test-fast bench schemas lag
+.PHONY: venv up down status demo test test-fast bench bench-quick schemas lag
 
 venv: .venv/.installed
 
@@ -36,7 +36,11 @@ test-fast: venv
 
 bench: venv
 	@bash deploy/stack.sh infra-up
-	@$(PY) -m tools.bench
+	@$(PY) -m tools.bench $(ARGS)
+
+bench-quick: venv
+	@bash deploy/stack.sh infra-up
+	@$(PY) -m tools.bench --quick $(ARGS)
 
 schemas: venv
 	@$(PY) -m lead_events.schemas docs/schemas

@@ -39,8 +39,12 @@ from tools.bench_data import a_contact, a_touchpoint, encoded_as_ingest_would, l
 from tools.bench_raw import create_topic, run_raw
 from tools.bench_alone import phase_scoring_alone
 from tools.bench_history import phase_history
+from tools.bench_scale import phase_at_scale
 from tools.bench_shadow import phase_shadow
-from tools.bench_stack import ROOT, LOGS, CpuMeter, Resources, consumer_lag, infra_pids, start_services
+from tools.bench_stack import (
+    DATABASES, ROOT, LOGS, CpuMeter, Resources, consumer_lag, infra_pids, start_services, stored_bytes,
+)
+from tools.bench_stats import human_bytes, per_touchpoint, percentiles
 
 OUT = ROOT / ".run" / "bench" / "last.json"
 _T0 = time.monotonic()
@@ -48,22 +52,6 @@ _T0 = time.monotonic()
 
 def say(message: str) -> None:
     print(f"[{time.monotonic() - _T0:6.1f}s] {message}", flush=True)
-
-
-def percentiles(values: list[float]) -> dict:
-    """p50/p95/p99/max in milliseconds (linear interpolation between closest ranks)."""
-    if not values:
-        return {"n": 0}
-    xs = sorted(values)
-
-    def q(p: float) -> float:
-        k = (len(xs) - 1) * p
-        lo = int(k)
-        hi = min(lo + 1, len(xs) - 1)
-        return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
-
-    return {"n": len(xs), "p50_ms": round(q(0.50) * 1000, 1), "p95_ms": round(q(0.95) * 1000, 1),
-            "p99_ms": round(q(0.99) * 1000, 1), "max_ms": round(xs[-1] * 1000, 1)}
 
 
 # --- observing scoring's output ----------------------------------------------------------------
@@ -325,6 +313,23 @@ async def phase_throughput(args, res: Resources, observer: ScoreObserver, rng: r
     return result
 
 
+async def stored(res: Resources, run_id: str) -> dict:
+    """Bytes each service's database holds in its tables, and the touchpoints scoring has stored."""
+    sizes = {package: await stored_bytes(res.db_url(f"bench_{package}_{run_id}")) for package in DATABASES}
+    conn = await asyncpg.connect(res.db_url(f"bench_scoring_{run_id}").replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        return {"bytes": sizes, "touchpoints": await conn.fetchval("SELECT count(*) FROM touchpoints")}
+    finally:
+        await conn.close()
+
+
+def stored_per_touchpoint(before: dict, after: dict) -> dict:
+    """What phase 2 (warm-up included) added to each database, per touchpoint it stored."""
+    n = after["touchpoints"] - before["touchpoints"]
+    return {"touchpoints": n, "bytes_per_touchpoint": {
+        name: per_touchpoint(before["bytes"][name], size, n) for name, size in after["bytes"].items()}}
+
+
 async def phase_drain(res: Resources, timeout: float, t0: float) -> dict:
     """Waits until scoring, nurture and handoff have consumed everything (so phase 3 runs on a quiet stack)."""
     deadline = time.monotonic() + timeout
@@ -526,7 +531,11 @@ def render(report: dict) -> str:
         row("CPU in phase 2, % of one core", ", ".join(f"{k} {v:g}" for k, v in cpu["percent_of_one_core"].items()))
         row("CPU ms per touchpoint", ", ".join(f"{k} {v:g}" for k, v in e2e["cpu_ms_per_touchpoint"].items()))
         row("machine busy in phase 2", f"{cpu['machine_busy_percent']:>9} % of {m['nproc']} CPUs")
-    lines.append("3 latency from ingest's 202                            n      p50      p95      p99      max (ms)")
+    if storage := report.get("storage"):
+        row(f"bytes stored per touchpoint ({storage['touchpoints']:,} stored)", ", ".join(
+            f"{k} {human_bytes(v)}" for k, v in storage["bytes_per_touchpoint"].items()))
+    if e2e or sales:
+        lines.append("3 latency from ingest's 202                            n      p50      p95      p99      max (ms)")
 
     def lat(label: str, d: dict | None) -> None:
         if not d or not d.get("n"):
@@ -573,6 +582,8 @@ def render(report: dict) -> str:
         row("  from scoring's start until its group committed all", f"{alone['touchpoints_per_s']:>9,} tp/s"
             f"   ({alone['seconds']} s)")
         row("  CPU ms per touchpoint", ", ".join(f"{k} {v}" for k, v in alone["cpu_ms_per_touchpoint"].items()))
+    if scale := report.get("at_scale"):
+        lines += render_at_scale(scale)
     for name, phase in (("phase 2", e2e), ("phase 3", sales)):
         if phase and not phase.get("complete"):
             lines.append(f"  WARNING: {name} did not complete within --timeout; its figures cover only what finished")
@@ -582,7 +593,45 @@ def render(report: dict) -> str:
     return "\n".join(lines)
 
 
+def render_at_scale(scale: dict) -> list[str]:
+    lines = []
+
+    def timed(part: dict, name: str) -> None:
+        target = part["target_p95_ms"]
+        lines.append(f"  {'over ' + str(part['rounds']) + ' requests each (ms)':<52} {'p50':>8} {'p95':>8}"
+                     f"   target p95 <= {target:,} ms")
+        for label, d in part["requests"].items():
+            missed = "" if d["p95_ms"] <= target else "   MISSED"
+            lines.append(f"  {label:<52} {d['p50_ms']:>8} {d['p95_ms']:>8}{missed}")
+        lines.append(f"  {name + ' peak memory (VmHWM)':<52} {human_bytes(part['peak_memory_bytes']):>9}")
+
+    if rp := scale.get("reporting"):
+        lines.append(f"7 at scale, reporting: {rp['leads']:,} leads, {rp['touches']:,} touches,"
+                     f" {rp['stage_events']:,} stage events, {rp['handoffs']:,} handoffs")
+        lines.append(f"  {'seeded by COPY / read model built':<52} {rp['seed_seconds']:>7} s / {rp['read_model_seconds']} s")
+        lines.append(f"  {'bytes stored per touch':<52} {human_bytes(rp['bytes_per_touch']):>9}"
+                     f"   ({human_bytes(rp['stored_bytes'])} in all)")
+        timed(rp, "reporting's")
+    if sc := scale.get("scoring"):
+        lines.append(f"7 at scale, scoring: {sc['leads']:,} leads, {sc['touchpoints']:,} touchpoints,"
+                     f" {sc['score_changes']:,} ledger lines, {sc['stage_changes']:,} stage changes")
+        lines.append(f"  {'seeded (folded through the rules) and copied':<52} {sc['seconds']:>7} s")
+        lines.append(f"  {'bytes stored per touchpoint':<52} {human_bytes(sc['bytes_per_touchpoint']):>9}"
+                     f"   ({human_bytes(sc['stored_bytes'])} in all)")
+        timed(sc, "scoring's")
+    return lines
+
+
 # --- main --------------------------------------------------------------------------------------
+
+
+# --quick: every phase smaller (a touchpoint's cost against a 10,000-touchpoint history stays in phase 7)
+QUICK = {
+    "kafka_messages": 5_000, "touchpoints": 1_000, "leads": 200, "warmup": 50, "sales_leads": 40,
+    "new_leads_seconds": 3.0, "shadow_touchpoints": 20_000, "shadow_leads": 2_000, "history_long": 1_000,
+    "alone_touchpoints": 10_000, "scale_leads": 100_000, "scale_touches": 1_000_000, "scale_scoring_leads": 10_000,
+    "scale_scoring_touchpoints": 100_000, "scale_rounds": 5,
+}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -616,6 +665,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="phase 6: touchpoints pre-filled for scoring running alone (default 100000; 0 skips)")
     p.add_argument("--history-long", type=int, default=10_000,
                    help="phase 5: earlier touchpoints of the long-history leads, against 10 (default 10000; 0 skips)")
+    p.add_argument("--scale-leads", type=int, default=1_000_000,
+                   help="phase 7: leads seeded into reporting's read model (default 1000000; 0 skips)")
+    p.add_argument("--scale-touches", type=int, default=10_000_000, help="phase 7: touches of those (default 10000000)")
+    p.add_argument("--scale-scoring-leads", type=int, default=100_000,
+                   help="phase 7: leads seeded into scoring's database (default 100000; 0 skips)")
+    p.add_argument("--scale-scoring-touchpoints", type=int, default=1_000_000,
+                   help="phase 7: touchpoints of those, one lead with 10000 (default 1000000)")
+    p.add_argument("--scale-rounds", type=int, default=20, help="phase 7: requests timed per endpoint (default 20)")
+    p.add_argument("--only-scale", action="store_true", help="run phase 7 alone")
+    p.add_argument("--quick", action="store_true",
+                   help="a smaller run of every phase, under two minutes (`make bench-quick`); a flag given too wins")
+    if "--quick" in (sys.argv[1:] if argv is None else argv):
+        p.set_defaults(**QUICK)
     args = p.parse_args(argv)
     if not 1 <= args.batch <= 500:
         p.error("--batch must be 1..500 (ingest's batch limit)")
@@ -670,6 +732,10 @@ async def run(args: argparse.Namespace) -> dict:
     say(f"run {run_id}: Kafka {args.kafka}, topic prefix {kafka.topic_prefix}, logs in {LOGS.relative_to(ROOT)}/")
     observer = ScoreObserver(kafka)
     started = time.monotonic()
+    if args.only_scale:  # phase 7 alone: no pipeline, services or topics of the run's own
+        report["at_scale"] = await at_scale(args, run_id)
+        report["duration_s"] = round(time.monotonic() - started, 1)
+        return report
     try:
         if not args.skip_raw:
             report["raw_kafka"] = await phase_raw(args, res, rng, run_id)
@@ -679,8 +745,10 @@ async def run(args: argparse.Namespace) -> dict:
         pids = {name: p.process.pid for name, p in res.services.items()} | {"bench": os.getpid()} | infra_pids()
         t_phase2 = time.time()
         raw_rate = report.get("raw_kafka", {}).get("msgs_per_s")
+        before = await stored(res, run_id)
         report["end_to_end"] = await phase_throughput(args, res, observer, rng, run_id, CpuMeter(pids), raw_rate)
         report["drain"] = await phase_drain(res, args.timeout, t_phase2)
+        report["storage"] = stored_per_touchpoint(before, await stored(res, run_id))
         report["sales_ready"] = await phase_sales_ready(args, res, observer, rng, run_id)
         if args.new_leads_rate and args.new_leads_seconds > 0:
             report["new_leads"] = await phase_new_leads(args, res, observer, rng, run_id)
@@ -692,6 +760,8 @@ async def run(args: argparse.Namespace) -> dict:
         if args.alone_touchpoints:
             report["scoring_alone"] = await phase_scoring_alone(args.pg_admin_url, args.kafka, run_id,
                                                                 args.alone_touchpoints, args.partitions, say)
+        if args.scale_leads or args.scale_scoring_leads:
+            report["at_scale"] = await at_scale(args, run_id)
     finally:
         say("cleaning up")
         with contextlib.suppress(Exception):
@@ -709,6 +779,11 @@ async def run(args: argparse.Namespace) -> dict:
         report["end_to_end"]["ratio_to_raw_kafka"] = round(
             report["end_to_end"]["touchpoints_per_s"] / report["raw_kafka"]["msgs_per_s"], 4)
     return report
+
+
+async def at_scale(args: argparse.Namespace, run_id: str) -> dict:
+    return await phase_at_scale(args.pg_admin_url, args.kafka, run_id, say, args.scale_leads, args.scale_touches,
+                                args.scale_scoring_leads, args.scale_scoring_touchpoints, args.scale_rounds)
 
 
 async def amain(args: argparse.Namespace) -> dict:

@@ -97,6 +97,17 @@ async def create_database(res: Resources, name: str, package: str) -> str:
     return url
 
 
+async def stored_bytes(url: str) -> int:
+    """What a database's own tables take on disk: rows, indexes and TOAST (not the catalogs)."""
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
+    try:
+        return await conn.fetchval("""
+            SELECT coalesce(sum(pg_total_relation_size(oid)), 0)::bigint FROM pg_class
+            WHERE relkind IN ('r', 'p') AND relnamespace = current_schema()::regnamespace""")
+    finally:
+        await conn.close()
+
+
 async def start_services(res: Resources, run_id: str, partitions: int, handoff_poll: float | None, say) -> None:
     """Topics, databases, CRM stub and the four services; each recorded in `res` as it appears."""
     created = await create_topics(res.kafka, partitions=partitions)
