@@ -123,11 +123,12 @@ class _Fold:
 
 
 def _counts(rng: random.Random, leads: int, touchpoints: int, long: int) -> list[int]:
-    """Touchpoints per lead: lead 0 has `long`, every other at least one, the rest mildly skewed."""
-    counts = [long] + [1] * (leads - 1)
+    """Touchpoints per lead: lead 0 has `long` (0: no lead stands out), every other at least one,
+    the rest mildly skewed."""
+    counts = [max(long, 1)] + [1] * (leads - 1)
     rest = touchpoints - sum(counts)
     skew = [1 / (i + 1) ** 0.3 for i in range(leads - 1)]
-    for i in rng.choices(range(1, leads), skew, k=max(rest, 0)):
+    for i in rng.choices(range(1 if long else 0, leads), skew if long else [1.0] + skew, k=max(rest, 0)):
         counts[i] += 1
     return counts
 
@@ -137,7 +138,7 @@ async def seed_scoring(url: str, leads: int, touchpoints: int, say, long_lead_to
     """Fills the (migrated, empty) scoring database at `url` under `policy` (default: the configured
     agreement). Returns the rows written, the stages reached, the long lead's id and the seconds."""
     policy = policy or load_model(ROOT / "config/agreement.yaml", ScoringPolicy)
-    if not 0 < long_lead_touchpoints + leads - 1 <= touchpoints:
+    if not 0 < max(long_lead_touchpoints, 1) + leads - 1 <= touchpoints:
         raise ValueError("touchpoints must cover the long lead and one for every other lead")
     rng = random.Random(seed)
     now = datetime.now(UTC)
