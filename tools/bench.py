@@ -566,8 +566,7 @@ def render(report: dict) -> str:
             f"{k} {v['rebalances']}" for k, v in health.items()))
     if shadow := report.get("shadow"):
         lines.append(f"4 shadow re-score under agreement {shadow['candidate_version']} (sales-ready threshold -20), nothing emitted")
-        row(f"{shadow['touchpoints']:,} stored touchpoints of {shadow['leads']:,} leads",
-            f"{shadow['seconds']:>9} s   ({shadow['touchpoints_per_s']:,} touchpoints/s)")
+        lines += render_shadow(shadow)
         for change, count in (shadow["diff"] or {"no lead would change stage": 0}).items():
             row(f"  {change}", f"{count:>9,} leads")
     if history := report.get("history"):
@@ -619,6 +618,22 @@ def render_at_scale(scale: dict) -> list[str]:
         lines.append(f"  {'bytes stored per touchpoint':<52} {human_bytes(sc['bytes_per_touchpoint']):>9}"
                      f"   ({human_bytes(sc['stored_bytes'])} in all)")
         timed(sc, "scoring's")
+        if sh := sc.get("shadow"):
+            lines.append(f"  shadow re-score of everything stored, under agreement {sh['candidate_version']}"
+                         f" (target <= {sc['shadow_target_seconds']} s)")
+            lines += render_shadow(sh, sc["shadow_target_seconds"])
+    return lines
+
+
+def render_shadow(shadow: dict, target_seconds: float | None = None) -> list[str]:
+    """Seconds per worker count and the speed-up from the first count to the last."""
+    lines, most = [], max(shadow["seconds_by_workers"])
+    for workers, seconds in shadow["seconds_by_workers"].items():
+        label = f"{shadow['touchpoints']:,} touchpoints of {shadow['leads']:,} leads, {workers} worker(s)"
+        missed = "   MISSED" if target_seconds and workers == most and seconds > target_seconds else ""
+        lines.append(f"  {label:<52} {seconds:>7} s   ({round(shadow['touchpoints'] / seconds):,} touchpoints/s){missed}")
+    if shadow.get("speedup"):
+        lines.append(f"  {'speed-up from 1 to 2 workers':<52} {shadow['speedup']:>7}x")
     return lines
 
 

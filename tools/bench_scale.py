@@ -20,17 +20,21 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+from lead_runtime.config import load_model
 from lead_runtime.settings import KafkaSettings
 from lead_runtime.topics import create_topics
+from scoring.domain.policy import ScoringPolicy
 
 from tests.processes import ServiceProcess, free_port, service_env
 from tools.bench_stack import LOGS, Resources, create_database, stored_bytes
 from tools.bench_stats import percentiles
+from tools.bench_shadow import ROOT, time_shadow
 from tools.seed_reporting import build_read_model, seed
 from tools.seed_scoring import seed_scoring
 
 REPORTING_TARGET_MS = 1000
 SCORING_TARGET_MS = 100
+SHADOW_TARGET_SECONDS = 60  # a shadow re-score of 1,000,000 stored touchpoints
 
 
 def report_requests(now: datetime) -> list[tuple[str, str, dict]]:
@@ -138,9 +142,13 @@ async def _scoring(pg_admin_url: str, bootstrap: str, run_id: str, leads: int, t
         service = await _serve(res, "scoring", url)
         request = (f"GET /v1/leads/{{id}}, {long:,} touchpoints", f"/v1/leads/{seeded['long_lead_id']}", {})
         timings = await time_requests(service.url, [request], rounds, say)
+        peak = peak_memory_bytes(service.process.pid)
+        await asyncio.to_thread(service.stop)  # the re-score has the machine to itself, as a quarterly review would
+        current = load_model(ROOT / "config/agreement.yaml", ScoringPolicy)
+        shadow = await time_shadow(url, current, lambda m: say(m.replace("phase 4", "phase 7: scoring")))
         return {**seeded, "stored_bytes": stored, "bytes_per_touchpoint": round(stored / touchpoints),
-                "rounds": rounds, "requests": timings, "peak_memory_bytes": peak_memory_bytes(service.process.pid),
-                "target_p95_ms": SCORING_TARGET_MS}
+                "rounds": rounds, "requests": timings, "peak_memory_bytes": peak, "target_p95_ms": SCORING_TARGET_MS,
+                "shadow": shadow, "shadow_target_seconds": SHADOW_TARGET_SECONDS}
     finally:
         await asyncio.shield(res.release(say))
 
