@@ -19,13 +19,14 @@ from tests.kafka_tools import eventually, produce
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[3]
 ALWAYS = {"event-loop-lag", "outbox-relay"}
-# what each service's worker process runs besides ALWAYS (no CRM or email URL: no HTTP push)
+# what each service's worker process runs besides ALWAYS (no CRM or email URL: no HTTP push;
+# "purge": the old processed event ids every consumer forgets)
 WORKER_TASKS = {
     "ingest": {"webhook-purge"},
-    "scoring": {"consumer-scoring", "lag-monitor", "decay-review"},
-    "nurture": {"consumer-nurture", "lag-monitor", "due_steps"},
-    "handoff": {"consumer-handoff", "lag-monitor", "sla_watch"},
-    "reporting": {"consumer-reporting", "lag-monitor"},
+    "scoring": {"consumer-scoring", "lag-monitor", "decay-review", "purge"},
+    "nurture": {"consumer-nurture", "lag-monitor", "due_steps", "purge"},
+    "handoff": {"consumer-handoff", "lag-monitor", "sla_watch", "purge"},
+    "reporting": {"consumer-reporting", "lag-monitor", "purge"},
 }
 API_TASKS = {"scoring": {"agreement-follow"}}  # the routes score by the active agreement
 

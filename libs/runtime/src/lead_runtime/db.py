@@ -7,6 +7,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from . import fastjson
+from .retention import brin_index
 from .settings import DatabaseSettings
 
 
@@ -45,5 +46,7 @@ def add_runtime_tables(metadata: MetaData) -> tuple[Table, Table]:
         metadata,
         Column("event_id", String, primary_key=True),
         Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        # what the purge of old ids reads (lead_runtime.retention; each service's migration adds it)
+        brin_index("processed_events", "processed_at"),
     )
     return outbox, processed

@@ -8,8 +8,8 @@ The mode says what the process runs (`python -m <svc> serve [all|api|worker]`):
 - `all` (the default, for laptops and tests): everything in one process;
 - `api`: the routes, the outbox relay (routes write to the outbox; relays take turns, so any
   number is safe) and the service's `api_workers`; no consumers, no other workers;
-- `worker`: the consumers, the outbox relay and the workers, behind an HTTP server that answers
-  only /healthz, /readyz and /metrics.
+- `worker`: the consumers, the outbox relay and the workers (with the purge of old rows),
+  behind an HTTP server that answers only /healthz, /readyz and /metrics.
 """
 
 import asyncio
@@ -36,6 +36,7 @@ from .lag_monitor import LagMonitor
 from .loop_lag import LoopLag
 from .outbox import OutboxRelay
 from .problems import install_problem_handlers
+from .retention import Purge, processed_events_purge, purge_worker
 from .settings import DatabaseSettings, ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,9 @@ class ServiceParts:
     state: dict[str, Any] = field(default_factory=dict)
     # called after each consumer commit with what the batch did, to wake the workers it concerns
     on_commit: list[Callable[[list[Outcome]], None]] = field(default_factory=list)
+    # old rows to forget (a service's retention_days), run by the worker that purges old processed
+    # event ids, wherever the consumers run
+    purges: list[Purge] = field(default_factory=list)
 
 
 @dataclass
@@ -145,7 +149,16 @@ async def start_runtime(
         _start_consumers(rt)
         for worker in rt.parts.workers:
             _start(rt, getattr(worker, "__name__", "worker"), worker)
+        if purges := _purges(rt):
+            _start(rt, "purge", purge_worker("purge", purges, settings.purge_interval_seconds))
     return rt
+
+
+def _purges(rt: Runtime) -> list[Purge]:
+    """A consuming service forgets the ids of events it applied longer ago than its
+    `dedup_retention_days`, and what its own retention settings name."""
+    dedup = rt.parts.subscriptions and rt.sessions is not None
+    return ([processed_events_purge(rt.sessions, rt.settings.dedup_retention_days)] if dedup else []) + rt.parts.purges
 
 
 def _start(rt: Runtime, name: str, run: Worker) -> None:

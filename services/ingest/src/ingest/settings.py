@@ -31,7 +31,6 @@ class Settings(ServiceSettings):
     webhook_retention_days: float = Field(
         7.0, gt=0, description="How long webhook ids are remembered; longer than any sender retries."
     )
-    purge_interval_seconds: float = Field(3600.0, gt=0, description="How often old webhook ids are purged.")
     sources_file: str = "sources.yaml"  # in config_dir
     clock_skew_seconds: float | None = Field(
         None, ge=0, description="How far a touchpoint's occurred_at may lie ahead of ingest's clock; beyond, 422."

@@ -2,7 +2,8 @@
 
 from datetime import datetime
 
-from sqlalchemy import delete, select, tuple_
+from lead_runtime.retention import BATCH, delete_before
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -23,12 +24,8 @@ class SqlDeliveries:
             row = {"source": source, "delivery_id": delivery_id, "answer": answer, "received_at": now}
             await session.execute(insert(t).values(row).on_conflict_do_nothing())
 
-    async def forget_before(self, cutoff: datetime, batch: int = 5000) -> int:
+    async def forget_before(self, cutoff: datetime, batch: int = BATCH) -> int:
         """Deletes up to `batch` rows older than `cutoff` (small batches keep locks short). Rows
         another purge is deleting are skipped, not waited for: two purges never queue behind (or
         deadlock with) each other on the same rows."""
-        async with self.sessions.begin() as session:
-            old = (select(t.c.source, t.c.delivery_id).where(t.c.received_at < cutoff).limit(batch)
-                   .with_for_update(skip_locked=True))
-            result = await session.execute(delete(t).where(tuple_(t.c.source, t.c.delivery_id).in_(old)))
-            return result.rowcount or 0
+        return await delete_before(self.sessions, t.name, t.c.received_at.name, cutoff, batch)

@@ -3,6 +3,7 @@
 from sqlalchemy import Column, Date, DateTime, Index, Integer, MetaData, String, Table, Text, text
 from lead_runtime.db import add_runtime_tables
 from lead_runtime.erasures import add_erasures_table
+from lead_runtime.retention import add_retention_cutoffs_table, brin_index
 from lead_runtime.visitors import add_visitor_links_table
 
 metadata = MetaData()
@@ -35,6 +36,7 @@ touches = Table(
     Index("ix_touches_lead", "lead_id", "at"),
     # The content items ever touched, read by skipping through the index (migration 0004).
     Index("ix_touches_item", text("coalesce(nullif(content_id, ''), type)")),
+    brin_index("touches", "at"),  # the retention's purge (migration 0007)
 )
 
 # The content items each lead touched (Touch.item), kept as touches arrive and moved on a visitor's
@@ -81,3 +83,5 @@ stage_tallies = Table(
 # Reporting keeps no personal data (lead ids, stages, sources, times); it only records that it honoured an erasure.
 privacy_erasures = add_erasures_table(metadata)
 visitor_links = add_visitor_links_table(metadata)
+# how far REPORTING_RETENTION_DAYS has purged touches (lead_runtime.retention)
+retention_cutoffs = add_retention_cutoffs_table(metadata)

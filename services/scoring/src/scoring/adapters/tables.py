@@ -7,6 +7,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from lead_runtime.db import add_runtime_tables
 from lead_runtime.erasures import add_erasures_table
+from lead_runtime.retention import add_retention_cutoffs_table, brin_index
 from lead_runtime.visitors import add_visitor_links_table
 
 metadata = MetaData()
@@ -43,6 +44,7 @@ touchpoints = Table(
     Column("occurred_at", DateTime(timezone=True), nullable=False),
     Column("data", JSONB, nullable=False),
     Index("ix_touchpoints_lead", "lead_id", "occurred_at"),
+    brin_index("touchpoints", "occurred_at"),  # the retention's purge (migration 0010)
 )
 
 score_changes = Table(
@@ -58,6 +60,7 @@ score_changes = Table(
     Column("occurred_at", DateTime(timezone=True), nullable=False),
     Column("strong", Boolean, nullable=False, server_default=false()),  # a late-stage buying signal
     Index("ix_score_changes_window", "lead_id", "rule", "occurred_at"),  # a cap's window, read per batch
+    brin_index("score_changes", "occurred_at"),  # the retention's purge (migration 0010)
 )
 
 stage_changes = Table(
@@ -86,3 +89,5 @@ agreements = Table(
 
 privacy_erasures = add_erasures_table(metadata)
 visitor_links = add_visitor_links_table(metadata)
+# how far SCORING_RETENTION_DAYS has purged touchpoints and score_changes (lead_runtime.retention)
+retention_cutoffs = add_retention_cutoffs_table(metadata)
