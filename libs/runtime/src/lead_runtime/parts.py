@@ -39,9 +39,11 @@ class Progress:
 
     def __init__(self, slot, rate: float | None = None) -> None:
         self._slot, self._rate = slot, rate
-        self.done, self._started = 0, time.monotonic()
+        self.done, self._started, self._parent = 0, time.monotonic(), os.getppid()
 
     async def advance(self, units: int) -> None:
+        if os.getppid() != self._parent:  # the command was killed: its parts stop too
+            raise SystemExit(f"the process that started this part ({self._parent}) is gone")
         self.done += units
         self._slot.value = self.done
         if self._rate:
