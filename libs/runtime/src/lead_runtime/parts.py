@@ -42,8 +42,9 @@ class Progress:
         self.done, self._started, self._parent = 0, time.monotonic(), os.getppid()
 
     async def advance(self, units: int) -> None:
-        if os.getppid() != self._parent:  # the command was killed: its parts stop too
-            raise SystemExit(f"the process that started this part ({self._parent}) is gone")
+        if os.getppid() != self._parent:  # the command was killed: its parts stop too, at once
+            print(f"the process that started this part ({self._parent}) is gone; stopping", file=sys.stderr)
+            os._exit(3)  # nobody is left to take a result or an exception (the pool's pipes are gone)
         self.done += units
         self._slot.value = self.done
         if self._rate:
