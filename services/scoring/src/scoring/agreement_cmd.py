@@ -66,12 +66,12 @@ async def _shadow_part(policy: ScoringPolicy, database: DatabaseSettings, now: d
         async with make_sessionmaker(engine)() as session:
             async for chunk in stored_leads(session, policy, part):
                 for lead in chunk:
-                    replayed = replay(lead.touchpoints, policy, now, lead.engagement_since, memo, explained=False)
+                    replayed = replay(lead.touchpoints, policy, now, lead.engagement_since, memo, False, lead.start)
                     would_be, reason = stage_under(lead.stage, replayed, policy)
                     baseline = lead.stage
                     if active is not None and would_be != lead.stage:
-                        baseline, _ = stage_under(
-                            lead.stage, replay(lead.touchpoints, active, now, lead.engagement_since, active_memo, False), active)
+                        baseline, _ = stage_under(lead.stage, replay(
+                            lead.touchpoints, active, now, lead.engagement_since, active_memo, False, lead.start), active)
                     if change := classify_change(baseline, would_be):
                         changes[change].append({"lead_id": lead.lead_id, "email": replayed.profile.email,
                                                 "from": baseline, "to": would_be, "reason": reason})

@@ -20,7 +20,7 @@ from lead_runtime.logs import fields
 from lead_runtime.visitors import identify
 
 from .adapters.agreements import SqlAgreements
-from .adapters.replay_source import stored_touchpoints
+from .adapters.replay_source import stored_touchpoints, touchpoints_pruned_before
 from .adapters.repository import SqlLeadScores
 from .adapters.tables import visitor_links
 from .adapters.translate import activity_from, profile_from
@@ -312,10 +312,12 @@ class ScoringHandlers:
         repo = SqlLeadScores(session)
         found = await repo.get_many(lead_ids, for_update=True)
         recorded = await stored_touchpoints(session, list(found), self.policy)
+        cutoff = await touchpoints_pruned_before(session)  # older ones purged: start from what was said before
         now, out, ledgers = self.clock(), [], []
         rebuilt = [lead for lead in found.values() if lead.lead_id in recorded]  # nothing stored: nothing to replay
         for lead in rebuilt:
-            replayed = replay(recorded[lead.lead_id], self.policy, now, lead.engagement_since, self._memo())
+            start = lead.profile.said_before(cutoff) if cutoff else None
+            replayed = replay(recorded[lead.lead_id], self.policy, now, lead.engagement_since, self._memo(), start=start)
             would_be, reason = stage_under(lead.stage, replayed, self.policy)
             ledgers += [(lead.lead_id, line, self.policy.version) for line in replayed.ledger]
             lead.profile = replayed.profile

@@ -3,6 +3,7 @@
 from functools import lru_cache
 
 from lead_runtime.settings import DatabaseSettings, HttpSettings, ServiceSettings
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 
@@ -12,6 +13,11 @@ class Settings(ServiceSettings):
     database: DatabaseSettings
     http: HttpSettings = HttpSettings(port=8002)
     review_interval_seconds: float = 60.0  # how often the decay review looks for due leads
+    retention_days: float | None = Field(
+        None, gt=0, description="Touchpoints and score lines that happened longer ago are purged (SCORING_RETENTION_DAYS;"
+        " unset: kept for ever; 730 recommended: a line's engagement has halved 24 times by then). A lead keeps its"
+        " running score and its profile; its explanation, ledger and re-scores read what remains. docs/operations.md.",
+    )
 
 
 @lru_cache

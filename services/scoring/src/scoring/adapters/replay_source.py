@@ -10,12 +10,14 @@ from datetime import datetime
 from lead_events.touchpoints import RecordedContact
 from lead_runtime.fastjson import loads
 from lead_runtime.parts import Part
+from lead_runtime.retention import pruned_before
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..domain.model import Activity
+from ..domain.model import Activity, LeadProfile
 from ..domain.policy import ScoringPolicy
 from ..domain.replay import Recorded
+from .tables import touchpoints
 from .translate import profile_of
 
 CHUNK = 500  # leads per statement (and per transaction of a switch)
@@ -27,6 +29,7 @@ class StoredLead:
     stage: str
     engagement_since: datetime | None
     touchpoints: list[Recorded]
+    start: LeadProfile | None = None  # what was said before the purged touchpoints (replay's `start`)
 
 
 async def next_leads(session: AsyncSession, part: Part, after: str, size: int = CHUNK) -> list[tuple]:
@@ -60,12 +63,31 @@ async def stored_touchpoints(session: AsyncSession, lead_ids: list[str], policy:
     return out
 
 
+async def touchpoints_pruned_before(session: AsyncSession) -> datetime | None:
+    """How far SCORING_RETENTION_DAYS has purged the touchpoints (None: never). Read after the
+    touchpoints: a purge records its cutoff before deleting, so this is at least as late as any
+    touchpoint found missing."""
+    return await pruned_before(session, touchpoints.name)
+
+
+async def profiles_said_before(session: AsyncSession, lead_ids: list[str], cutoff: datetime) -> dict[str, LeadProfile]:
+    """The leads' stored profiles as said before `cutoff`: where their replays start."""
+    query = text("SELECT lead_id, profile FROM leads WHERE lead_id = ANY(CAST(:ids AS text[]))")
+    rows = (await session.execute(query, {"ids": lead_ids})).all()
+    return {r.lead_id: LeadProfile(**r.profile).said_before(cutoff) for r in rows}
+
+
 async def stored_leads(session: AsyncSession, policy: ScoringPolicy, part: Part = Part()) -> AsyncIterator[list[StoredLead]]:
-    """This part's leads with their touchpoints, a chunk at a time; a lead without any is left out."""
+    """This part's leads with their touchpoints, a chunk at a time; a lead without any is left out
+    (one whose touchpoints were all purged keeps its stage and profile). After a purge, each lead
+    comes with what its profile says was said before the cutoff."""
     after = ""
     while chunk := await next_leads(session, part, after):
         found = await stored_touchpoints(session, [lead_id for lead_id, _, _ in chunk], policy)
-        yield [StoredLead(lead_id, stage, since, found[lead_id]) for lead_id, stage, since in chunk if lead_id in found]
+        cutoff = await touchpoints_pruned_before(session)
+        starts = await profiles_said_before(session, list(found), cutoff) if cutoff and found else {}
+        yield [StoredLead(lead_id, stage, since, found[lead_id], starts.get(lead_id))
+               for lead_id, stage, since in chunk if lead_id in found]
         after = chunk[-1][0]
 
 

@@ -27,7 +27,7 @@ class LeadProfile:
         """What the person said last (by `at`, when it happened, not when it arrived) wins; what a
         touchpoint leaves out is kept. An older form arriving late fills only what is unknown or
         was said before it. A field said at no known time (stored before times were kept) yields."""
-        when = at.astimezone(UTC).isoformat(timespec="microseconds") if at is not None else None
+        when = _said_text(at) if at is not None else None
         said = dict(self.said_at)
 
         def newer_than_known(name: str) -> bool:
@@ -45,9 +45,29 @@ class LeadProfile:
             changes["bant"] = {**self.bant, **answers}
         return replace(self, **changes, said_at=said)
 
+    def said_before(self, cutoff: datetime) -> "LeadProfile":
+        """What the person had said before `cutoff` and not since: each field (and BANT answer) last
+        said before it, and those said at no known time; what was said since is left out, with its
+        time. A replay of the touchpoints kept from `cutoff` on (older ones were purged) starts
+        here and ends where the lead's profile is: a field said since comes back from the kept
+        touchpoints that said it, one not said since is said only here."""
+        when = _said_text(cutoff)
+
+        def before(name: str) -> bool:
+            return self.said_at.get(name, "") < when  # never timed: "" yields to any time
+
+        fields = {k: v if before(k) else None for k, v in vars(self).items() if k not in ("bant", "said_at")}
+        return replace(self, **fields, bant={k: v for k, v in self.bant.items() if before(f"bant.{k}")},
+                       said_at={k: v for k, v in self.said_at.items() if v < when})
+
     @property
     def email_domain(self) -> str | None:
         return self.email.rsplit("@", 1)[1] if self.email and "@" in self.email else None
+
+
+def _said_text(at: datetime) -> str:
+    """A moment as `said_at` keeps it: UTC ISO text with microseconds, so texts compare as times."""
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,11 @@ class Replayed:
 
 
 def replay(touchpoints: list[Recorded], policy: ScoringPolicy, now: datetime, since: datetime | None = None,
-           memo: ProfileMemo | None = None, explained: bool = True) -> Replayed:
+           memo: ProfileMemo | None = None, explained: bool = True, start: LeadProfile | None = None) -> Replayed:
     """Touchpoints in the order they happened, each decided as if live, then decay to `now`.
+
+    `start`: what was known of the person before the first of them, when older touchpoints were
+    purged (`LeadProfile.said_before` the retention's cutoff); None: nothing.
 
     Each step costs the same whatever came before (a re-score of a year of data replays millions):
     engagement runs as the live path keeps it (`BehaviourState`), a cap sees only its period's
@@ -39,7 +42,7 @@ def replay(touchpoints: list[Recorded], policy: ScoringPolicy, now: datetime, si
     Not `explained`: the final score carries no behaviour lines (a shadow report needs only stages)."""
     memo = memo if memo is not None and memo.policy is policy else ProfileMemo(policy)
     half_life = policy.behaviour.half_life_days
-    profile, ledger, seen = LeadProfile(), [], set()
+    profile, ledger, seen = start or LeadProfile(), [], set()
     running, periods = _Running(half_life, since), _CapPeriods(policy)
     stage, reason = "prospect", "No touchpoint yet."
     for tp in touchpoints:
