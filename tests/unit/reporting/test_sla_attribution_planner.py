@@ -1,5 +1,7 @@
+from datetime import timedelta
+
 import pytest
-from reporting.domain.attribution import attribution
+from reporting.domain.attribution import attribution, touches_kept
 from reporting.domain.planner import OutOfRange, PlanInput, plan
 from reporting.domain.sla import sla_report
 from reporting.reports import RATE_KEYS, attribution_from, plan_report
@@ -74,10 +76,16 @@ def test_a_plan_beyond_any_number_is_refused_not_a_crash(target, deal, rate):
 
 
 class _Credits:
-    """SqlReports' attribution rows for three items, two leads."""
+    """SqlReports' attribution rows for three items, two leads; touches purged up to `pruned_before`."""
+
+    def __init__(self, pruned_before=None) -> None:
+        self.pruned_before = pruned_before
 
     async def attribution(self, stage, period):
         return [("wb-1", 1, 0, 0.5), ("pricing", 0, 2, 1.0), ("case-1", 1, 0, 0.5)]
+
+    async def touches_pruned_before(self):
+        return self.pruned_before
 
 
 async def test_the_attribution_lists_its_top_items_and_says_when_it_left_some_out():
@@ -86,3 +94,15 @@ async def test_the_attribution_lists_its_top_items_and_says_when_it_left_some_ou
     assert report["leads"] == 2  # every lead, listed or not
     assert report["items_listed"] == {"count": 2, "limit": 2, "items": 3, "complete": False}
     assert (await attribution_from(_Credits(), WEEK, "sales_ready", limit=3))["items_listed"]["complete"] is True
+
+
+def test_attribution_says_its_touches_are_complete_when_none_were_purged_or_only_before_the_period():
+    assert touches_kept(WEEK, None) == {"touches_pruned_before": None, "touches_complete": True}
+    assert touches_kept(WEEK, WEEK.start)["touches_complete"] is True
+
+
+async def test_attribution_for_a_period_starting_before_the_retention_cutoff_says_it_is_incomplete():
+    cutoff = WEEK.start + timedelta(days=2)
+    report = await attribution_from(_Credits(pruned_before=cutoff), WEEK, "sales_ready")
+    assert report["touches_pruned_before"] == cutoff.isoformat() and report["touches_complete"] is False
+    assert report["leads"] == 2  # the figures of what remains, not an error

@@ -51,9 +51,11 @@ def sla_table(report: dict) -> list[list]:
 
 
 def attribution_table(report: dict) -> list[list]:
-    """One row per item; the last row, `(total)`, is the number of leads, which each model's credits sum to."""
-    period = [report["period"]["from"], report["period"]["to"]]
-    rows = [["stage", "item", "first_touch", "last_touch", "linear", "period_from", "period_to"]]
+    """One row per item; the last row, `(total)`, is the number of leads, which each model's credits sum to.
+    Each row also says whether the period's touches are complete (a retention purged none of them)."""
+    period = [report["period"]["from"], report["period"]["to"], report["touches_complete"], report["touches_pruned_before"]]
+    rows = [["stage", "item", "first_touch", "last_touch", "linear", "period_from", "period_to", "touches_complete",
+             "touches_pruned_before"]]
     rows += [[report["stage"], i["item"], i["first_touch"], i["last_touch"], i["linear"], *period] for i in report["items"]]
     leads = report["leads"]
     return rows + [[report["stage"], "(total)", leads, leads, leads, *period]]

@@ -7,7 +7,7 @@ are tested against (tests/integration/reporting/test_sql_matches_definitions.py)
 from datetime import UTC, datetime, timedelta
 
 from .adapters.report_queries import SqlReports
-from .domain.attribution import attribution
+from .domain.attribution import attribution, touches_kept
 from .domain.figures import FunnelCounts, funnel_figures, sla_summary
 from .domain.funnel import funnel
 from .domain.model import History, Period
@@ -38,8 +38,9 @@ def sla(history: History, period: Period, now: datetime) -> dict:
     return {"period": _period(period), **sla_report(history.handoffs, period, now)}
 
 
-def attribution_report(history: History, period: Period, stage: str) -> dict:
-    return {"period": _period(period), **attribution(history, stage, period)}
+def attribution_report(history: History, period: Period, stage: str, touches_pruned_before: datetime | None = None) -> dict:
+    return {"period": _period(period), **attribution(history, stage, period),
+            **touches_kept(period, touches_pruned_before)}
 
 
 def measured(history: History, now: datetime, weeks: int = 13) -> tuple[dict[str, float | None], dict[str, float]]:
@@ -130,12 +131,14 @@ async def sla_from(db: SqlReports, period: Period, now: datetime, limit: int) ->
 
 async def attribution_from(db: SqlReports, period: Period, stage: str, limit: int | None = None) -> dict:
     """As `attribution`, with at most `limit` items listed, the most linear credit first
-    (`items_listed` says how many and whether that is all of them); `leads` counts every lead."""
+    (`items_listed` says how many and whether that is all of them); `leads` counts every lead;
+    `touches_complete` is false when the period starts before the touches' retention cutoff."""
     rows = sorted(await db.attribution(stage, _storable(period)), key=lambda r: (-r[3], r[0]))
     listed = rows if limit is None else rows[:limit]
     report = {"period": _period(period), "stage": stage, "leads": sum(first for _, first, _, _ in rows),
               "items": [{"item": item, "first_touch": round(float(first), 3), "last_touch": round(float(last), 3),
-                         "linear": round(linear, 3)} for item, first, last, linear in listed]}
+                         "linear": round(linear, 3)} for item, first, last, linear in listed],
+              **touches_kept(period, await db.touches_pruned_before())}
     if limit is not None:
         report["items_listed"] = {"count": len(listed), "limit": limit, "items": len(rows),
                                   "complete": len(listed) == len(rows)}

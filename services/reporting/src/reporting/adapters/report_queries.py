@@ -6,10 +6,12 @@ comparison test tests/integration/reporting/test_sql_matches_definitions.py hold
 from collections import defaultdict
 from datetime import UTC, datetime, time
 
+from lead_runtime.retention import pruned_before
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..domain.model import FUNNEL, Period
+from .tables import touches
 
 # A funnel stage's rank (0..5), NULL for recycled, disqualified, lost.
 _RANK = "CASE {col} " + " ".join(f"WHEN '{s}' THEN {i}" for i, s in enumerate(FUNNEL)) + " END"
@@ -175,6 +177,10 @@ class SqlReports:
             SELECT item, count(*) FILTER (WHERE i = 1), count(*) FILTER (WHERE i = n), sum(1.0 / n)
             FROM credited GROUP BY item""", start=period.start, end=period.end, k=k)
         return [(item, first, last, float(linear)) for item, first, last, linear in rows]
+
+    async def touches_pruned_before(self) -> datetime | None:
+        """How far REPORTING_RETENTION_DAYS has purged the touches (None: never)."""
+        return await pruned_before(self.session, touches.name)
 
     async def sla_counts(self, period: Period, now: datetime) -> list[tuple]:
         """(by, name, handed_off, in time, decided, hard kept, decided, open breaches, awaiting)

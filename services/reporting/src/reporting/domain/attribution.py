@@ -5,6 +5,7 @@ touch to the last one, linear splits it equally over all of them. Credits sum to
 leads that reached the stage (and had touches)."""
 
 from collections import defaultdict
+from datetime import datetime
 
 from .funnel import reached
 from .model import History, Period
@@ -34,3 +35,12 @@ def attribution(history: History, stage: str, period: Period) -> dict:
         "leads": leads,
         "items": [{"item": k, **{m: round(v, 3) for m, v in c.items()}} for k, c in items],
     }
+
+
+def touches_kept(period: Period, pruned_before: datetime | None) -> dict:
+    """What attribution says of REPORTING_RETENTION_DAYS: the cutoff touches were purged up to (None:
+    never), and whether the period starts at or after it. A period that starts before it lacks the
+    credit of the purged touches; a later one lacks only that of touches older than the cutoff of
+    leads that reached the stage in it (journeys longer than the retention)."""
+    return {"touches_pruned_before": pruned_before.isoformat() if pruned_before else None,
+            "touches_complete": pruned_before is None or period.start >= pruned_before}
