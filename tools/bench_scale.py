@@ -2,7 +2,7 @@
 services' read endpoints timed against them as real processes (`python -m <svc> serve api`).
 
 - reporting: N leads and M touches with their stage paths, handoffs and facts (tools/seed_reporting.py),
-  the read model's tallies built as the migrations build them; the funnel, sla and attribution
+  the read model's tallies and rollups built as the migrations build them; the funnel, sla and attribution
   reports over the last quarter and a whole year and the dashboard, `rounds` requests each after
   one not counted: p50/p95 (target p95 <= 1 s) and the process's peak memory (VmHWM);
 - scoring: N leads and M touchpoints with their ledger, stage changes and running state
@@ -112,8 +112,8 @@ async def _reporting(pg_admin_url: str, bootstrap: str, run_id: str, leads: int,
             started = time.perf_counter()
             tallies = await build_read_model(conn, lambda m: say(f"phase 7: reporting: {m}"))
             build_seconds = time.perf_counter() - started
-            say(f"phase 7: reporting: seeded in {seed_seconds:.0f} s; lead_items and stage_tallies ({tallies:,} rows)"
-                f" built as migrations 0004/0005 do in {build_seconds:.0f} s")
+            say(f"phase 7: reporting: seeded in {seed_seconds:.0f} s; lead_items, stage_tallies ({tallies:,} rows),"
+                f" funnel_tallies and attribution credits built as migrations 0004/0005/0008 do in {build_seconds:.0f} s")
         finally:
             await conn.close()
         stored = await stored_bytes(url)

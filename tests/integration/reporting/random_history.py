@@ -1,8 +1,8 @@
 """A random but realistic event stream for reporting: leads through the funnel (fast lanes,
 recycling, disqualification, lost deals, personas that change), touches with sources,
 campaigns and content (some from visitors who name themselves later, some who never do),
-handoffs with CRM answers in time, late or never, and events that fall exactly on the
-boundaries of the periods a test asks about."""
+handoffs with CRM answers in time, late or never, events that fall exactly on the
+boundaries of the periods a test asks about, and some events delivered twice."""
 
 import random
 from datetime import UTC, datetime, timedelta
@@ -36,6 +36,7 @@ def random_stream(seed: int, now: datetime, leads: int, boundaries: list[datetim
     for n in range(leads // 10):  # visitors who never name themselves
         events += [_touch(rng, lead_id_for_visitor(f"anon-{seed}-{n}"), {"anonymous_id": f"anon-{seed}-{n}"},
                           now - timedelta(days=rng.uniform(0, 90))) for _ in range(rng.randint(1, 3))]
+    events += rng.sample(events, len(events) // 50)  # delivered twice (at least once): counted once
     rng.shuffle(events)  # late and early arrivals alike
     return events
 

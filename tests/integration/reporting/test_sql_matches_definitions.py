@@ -2,7 +2,6 @@
 the whole history) on a random history written through the handlers in shuffled order: every
 report, several periods (edges included), every slicing."""
 
-import importlib
 from datetime import timedelta
 
 import pytest
@@ -13,9 +12,9 @@ from reporting.adapters.report_queries import SqlReports
 from reporting.adapters.repository import SqlReadModel
 from reporting.domain.model import Period
 from reporting.domain.slicing import DIMENSIONS
-from sqlalchemy import text
 
 from tests.integration.reporting.random_history import epoch, random_stream
+from tests.integration.reporting.rebuilt import kept, rebuilt
 
 pytestmark = pytest.mark.integration
 NOW = epoch(2026, 11, 30, 12, 0)
@@ -27,6 +26,7 @@ PERIODS = [
     Period(NOW - timedelta(days=3), NOW + timedelta(days=20)),  # ends after now
     Period(epoch(2000, 1, 1), epoch(2100, 1, 1)),
     Period(epoch(2020, 1, 1), epoch(2020, 2, 1)),  # nothing happened
+    Period(epoch(2026, 8, 25, 6, 30), epoch(2026, 11, 20, 18)),  # whole months, whole days and parts of a day
 ]
 # Stage events fall exactly on these: the periods' edges and now (leads per stage are counted as of it).
 BOUNDARIES = sorted({p.start for p in PERIODS} | {p.end for p in PERIODS} | {NOW})
@@ -91,28 +91,20 @@ async def test_every_report_computed_in_postgres_equals_its_definition(fresh_dat
 
 
 async def test_the_tallies_kept_as_events_arrive_equal_those_built_from_all_events(fresh_database):
-    """Migration 0004 fills `stage_tallies` from the stored events at once, migration 0005
-    `lead_items` from the stored touches; the write path keeps both lead by lead. Both ways must
-    give the same tables."""
+    """Migrations 0004, 0005 and 0008 fill `stage_tallies`, `lead_items`, the events' timeline
+    columns, `funnel_tallies` and the attribution credits and tallies from the stored events and
+    touches at once; the write path keeps them lead by lead. Both ways must give the same tables."""
     engine = make_engine(await fresh_database("reporting"))
     sessions = make_sessionmaker(engine)
-    backfill = importlib.import_module("reporting.migrations.versions.0004_report_queries")._BACKFILL
-    items_backfill = importlib.import_module("reporting.migrations.versions.0005_lead_items")._BACKFILL
-    read = text("SELECT dimension, grp, span, starts, stage, delta FROM stage_tallies WHERE delta <> 0 ORDER BY 1, 2, 3, 4, 5")
-    read_items = text("SELECT lead_id, item FROM lead_items ORDER BY 1, 2")
     try:
         await _write(sessions, random_stream(seed=7, now=NOW, leads=120, boundaries=BOUNDARIES))
         async with sessions() as session, session.begin():
-            kept = (await session.execute(read)).all()
-            kept_items = (await session.execute(read_items)).all()
-            await session.execute(text("DELETE FROM stage_tallies"))
-            await session.execute(text("DELETE FROM lead_items"))
-            await session.execute(text(backfill))
-            await session.execute(text(items_backfill))
-            assert (await session.execute(read)).all() == kept
-            assert (await session.execute(read_items)).all() == kept_items
-            assert len(kept) > 100 and len(kept_items) > 200
-            await session.rollback()
+            as_kept = await kept(session)
+            assert await rebuilt(session) == as_kept
+            sizes = {name: len(rows) for name, rows in as_kept.items()}
+            assert sizes["stage_tallies"] > 100 and sizes["lead_items"] > 200 and sizes["funnel_tallies"] > 300
+            assert sizes["attribution_credits"] > 30 and sizes["attribution_tallies"] > 30
+            assert sum(1 for _, prev_at, _, _ in as_kept["timelines"] if prev_at) > 50
     finally:
         await engine.dispose()
 

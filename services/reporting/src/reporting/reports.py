@@ -10,6 +10,7 @@ from .adapters.report_queries import SqlReports
 from .domain.attribution import attribution, touches_kept
 from .domain.figures import FunnelCounts, funnel_figures, sla_summary
 from .domain.funnel import funnel
+from .domain.funnel_days import with_counts
 from .domain.model import History, Period
 from .domain.planner import OutOfRange, PlanInput, plan
 from .domain.slicing import groups_of, restricted
@@ -101,14 +102,10 @@ async def _funnels(db: SqlReports, dimension: str, period: Period, now: datetime
 
     for grp, stages in (await db.leads_per_stage(dimension, min(period.end, now))).items():
         of(grp).leads_per_stage = stages
-    for grp, reach in (await db.reach(dimension, period)).items():
-        of(grp).reach = reach
-    for grp, flows in (await db.flows(dimension, period)).items():
-        of(grp).flows = flows
+    for grp, tallied in (await db.funnel_counts(dimension, period)).items():
+        with_counts(of(grp), tallied)
     for grp, middles in (await db.stay_middles(dimension, period)).items():
         of(grp).stay_middles = middles
-    for grp, reasons in (await db.reasons(dimension, period)).items():
-        of(grp).reasons = reasons
     if dimension == "all":
         of("")  # the whole funnel is there even when empty
     return {grp: funnel_figures(c) for grp, c in counts.items()}
@@ -148,8 +145,8 @@ async def attribution_from(db: SqlReports, period: Period, stage: str, limit: in
 async def plan_from(db: SqlReports, now: datetime, target: float, share: float, deal: float,
                     rates: dict[str, float | None], weeks: int = 13) -> dict:
     """As `plan_report`: the measured rates and weekly run rate over the last 13 weeks."""
-    reach = (await db.reach("all", Period(now - timedelta(weeks=weeks), now))).get("", {})
-    figures = funnel_figures(FunnelCounts(reach=reach))
+    tallied = (await db.funnel_counts("all", Period(now - timedelta(weeks=weeks), now))).get("", {})
+    figures = funnel_figures(with_counts(FunnelCounts(), tallied))
     measured_rates = {key: figures["conversion"][conv]["rate"] for key, conv in RATE_KEYS.items()}
     per_week = {stage: n / weeks for stage, n in figures["reached_in_period"].items()}
     return _plan(measured_rates, per_week, target, share, deal, rates)

@@ -1,16 +1,20 @@
-"""The figures' ingredients as grouped queries: each reads the period's events, handoffs or
-leads (through the indexes of migration 0004) or the small `stage_tallies`, never a whole table.
+"""The figures' ingredients as grouped queries: each reads the rollups the read model keeps
+(`stage_tallies`, `funnel_tallies`, `attribution_tallies`: rows per day and month), the events
+of a period's ragged edges, or the period's stays or handoffs through an index, never a whole table.
 The definitions are those of domain/ (funnel.py, sla.py, attribution.py, slicing.py); the
 comparison test tests/integration/reporting/test_sql_matches_definitions.py holds them equal."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import UTC, datetime, time
 
 from lead_runtime.retention import pruned_before
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..domain.credits import ATTRIBUTED
+from ..domain.funnel_days import event_counts
 from ..domain.model import FUNNEL, Period
+from ..domain.periods import Split, split
 from .tables import touches
 
 # A funnel stage's rank (0..5), NULL for recycled, disqualified, lost.
@@ -26,8 +30,27 @@ _GROUPS = {
 _ITEM = "coalesce(nullif(content_id, ''), type)"  # the expression of ix_touches_item
 
 
+# The middle stays: percentile_disc(f) is the value at position ceil(f * n), so 0.5 gives the lower
+# middle and a hair above it the upper one (the same one when n is odd) for any n below 5e9.
+_UPPER_MIDDLE = "0.5000000001"
+# A period's rollup rows (domain/periods.py): month rows for whole months, day rows for the other whole days.
+_SPANS = """((span = 'month' AND starts >= :months_from AND starts < :months_to)
+             OR (span = 'day' AND ((starts >= :days_from AND starts < :months_from)
+                                   OR (starts >= :months_to AND starts < :days_to))))"""
+_EDGES = "(({col} >= :edge0_from AND {col} < :edge0_to) OR ({col} >= :edge1_from AND {col} < :edge1_to))"
+
+
 def _in(dimension: str, lead: str) -> str:
     return _GROUPS[dimension].format(lead=lead) + " AS g"
+
+
+def _spans(part: Split) -> dict:
+    return {"days_from": part.days[0], "days_to": part.days[1], "months_from": part.months[0], "months_to": part.months[1]}
+
+
+def _edges(part: Split) -> dict:
+    (a, b), (c, d) = part.edges
+    return {"edge0_from": a, "edge0_to": b, "edge1_from": c, "edge1_to": d}
 
 
 class SqlReports:
@@ -69,13 +92,10 @@ class SqlReports:
             GROUP BY grp, stage""", d=dimension, month=day.replace(day=1), day=day)
         rows += await self._rows(f"""
             WITH today AS (
-                SELECT lead_id, at, event_id, to_stage FROM stage_events WHERE at >= :from_ AND at <= :at
+                SELECT lead_id, to_stage, prev_stage FROM stage_events WHERE at >= :from_ AND at <= :at
             ), changes AS (
                 SELECT lead_id, to_stage AS stage, 1 AS delta FROM today
-                UNION ALL
-                SELECT e.lead_id, p.to_stage, -1 FROM today e CROSS JOIN LATERAL (
-                    SELECT q.to_stage FROM stage_events q WHERE q.lead_id = e.lead_id
-                    AND (q.at, q.event_id) < (e.at, e.event_id) ORDER BY q.at DESC, q.event_id DESC LIMIT 1) p
+                UNION ALL SELECT lead_id, prev_stage, -1 FROM today WHERE prev_stage IS NOT NULL
             )
             SELECT g.grp, c.stage, sum(c.delta) FROM changes c CROSS JOIN LATERAL {_in(dimension, 'c.lead_id')}
             GROUP BY 1, 2""", from_=datetime.combine(day, time(), UTC), at=at)
@@ -84,98 +104,58 @@ class SqlReports:
             out[grp][stage] += n
         return {grp: {s: n for s, n in stages.items() if n} for grp, stages in out.items()}
 
-    async def reach(self, dimension: str, period: Period) -> dict[str, dict[int, tuple[int, int]]]:
-        """Per group and funnel rank k: (leads that first reached stage k in the period, of them
-        those that have reached k + 1 by now). Read: the leads with funnel events in the period,
-        and each one's own earlier events."""
-        rank, lead_rank = _RANK.format(col="to_stage"), _RANK.format(col="p.to_stage")
-        reached = [f"count(*) FILTER (WHERE period_max >= {k} AND prior_max < {k})" for k in range(len(FUNNEL))]
-        converted = [f"count(*) FILTER (WHERE period_max >= {k} AND prior_max < {k} AND ever_max > {k})"
-                     for k in range(len(FUNNEL))]
-        rows = await self._rows(f"""
-            WITH cand AS (
-                SELECT lead_id, max({rank}) AS period_max FROM stage_events
-                WHERE at >= :start AND at < :end AND {rank} IS NOT NULL GROUP BY lead_id
-            ), ranked AS MATERIALIZED (
-                SELECT c.lead_id, c.period_max, coalesce(e.prior_max, -1) AS prior_max, e.ever_max FROM cand c
-                CROSS JOIN LATERAL (SELECT max({lead_rank}) FILTER (WHERE p.at < :start) AS prior_max,
-                                           max({lead_rank}) AS ever_max
-                                    FROM stage_events p WHERE p.lead_id = c.lead_id) e
-            )
-            SELECT g.grp, {", ".join(reached + converted)}
-            FROM ranked r CROSS JOIN LATERAL {_in(dimension, 'r.lead_id')} GROUP BY 1""",
-            start=period.start, end=period.end)
-        n = len(FUNNEL)
-        out: dict[str, dict[int, tuple[int, int]]] = {}
-        for grp, *counts in rows:
-            out[grp] = {k: (counts[k], counts[n + k]) for k in range(n) if counts[k]}
-        return out
-
-    async def flows(self, dimension: str, period: Period) -> dict[str, dict[str, dict[str, int]]]:
-        """Per group: {"in": {stage: n}, "out": {stage: n}} over the period's events."""
-        rows = await self._rows(f"""
-            SELECT g.grp, e.to_stage, e.from_stage, count(*) FROM stage_events e
-            CROSS JOIN LATERAL {_in(dimension, 'e.lead_id')}
-            WHERE e.at >= :start AND e.at < :end GROUP BY 1, 2, 3""", start=period.start, end=period.end)
-        out: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: {"in": {}, "out": {}})
-        for grp, to_stage, from_stage, n in rows:
-            out[grp]["in"][to_stage] = out[grp]["in"].get(to_stage, 0) + n
-            if from_stage:
-                out[grp]["out"][from_stage] = out[grp]["out"].get(from_stage, 0) + n
-        return out
-
-    async def reasons(self, dimension: str, period: Period) -> dict[str, dict[str, dict[str, int]]]:
-        """Per group and stage (recycled, disqualified): the period's reasons as written, counted."""
-        rows = await self._rows(f"""
-            SELECT g.grp, e.to_stage, e.reason, count(*) FROM stage_events e CROSS JOIN LATERAL {_in(dimension, 'e.lead_id')}
-            WHERE e.at >= :start AND e.at < :end AND e.to_stage IN ('recycled', 'disqualified') GROUP BY 1, 2, 3""",
-            start=period.start, end=period.end)
-        out: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-        for grp, stage, reason, n in rows:
-            out[grp][stage][reason] = n
-        return out
+    async def funnel_counts(self, dimension: str, period: Period) -> dict[str, Counter]:
+        """Per group: the period's (measure, stage, detail) -> n of domain/funnel_days.py (flows,
+        reasons, reached and converted). Whole days and months from `funnel_tallies`; the parts of
+        a day at either end from those events, each with the lead's highest stage when it reaches one."""
+        part = split(period)
+        out: dict[str, Counter] = defaultdict(Counter)
+        for grp, measure, stage, detail, n in await self._rows(f"""
+                SELECT grp, measure, stage, detail, sum(n) FROM funnel_tallies
+                WHERE dimension = :d AND {_SPANS} GROUP BY 1, 2, 3, 4""", d=dimension, **_spans(part)):
+            out[grp][(measure, stage, detail)] += n
+        rank, highest = _RANK.format(col="e.to_stage"), _RANK.format(col="m.to_stage")
+        for grp, to_stage, from_stage, reason, prior, rank_, top, n in await self._rows(f"""
+                SELECT g.grp, e.to_stage, e.from_stage, e.reason, e.prior_max, {rank},
+                       CASE WHEN {rank} > e.prior_max THEN
+                           (SELECT max({highest}) FROM stage_events m WHERE m.lead_id = e.lead_id) END, count(*)
+                FROM stage_events e CROSS JOIN LATERAL {_in(dimension, 'e.lead_id')}
+                WHERE {_EDGES.format(col="e.at")} GROUP BY 1, 2, 3, 4, 5, 6, 7""", **_edges(part)):
+            reaches = range(prior + 1, rank_ + 1) if rank_ is not None else range(0)
+            for measure, stage, detail, one in event_counts(to_stage, from_stage, reason, reaches, top):
+                out[grp][(measure, stage, detail)] += one * n
+        return {grp: Counter({k: n for k, n in counts.items() if n}) for grp, counts in out.items()}
 
     async def stay_middles(self, dimension: str, period: Period) -> dict[str, dict[str, list[float]]]:
-        """Per group and stage, the hours of the middle one or two stays (sorted) of those that
-        ended in the period: a stay is from a lead's event to its next one."""
+        """Per group and stage, the hours of the middle one or two stays of those that ended in the
+        period (the same one twice when their number is odd): a stay is from a lead's previous
+        event (stored with each event) to the event. For all leads read from ix_stage_events_stays
+        alone; the lowest middle is the 0.5 percentile, the highest the next one up."""
         rows = await self._rows(f"""
-            WITH stays AS (
-                SELECT g.grp, p.to_stage AS stage, e.at - p.at AS took
-                FROM stage_events e CROSS JOIN LATERAL (
-                    SELECT q.to_stage, q.at FROM stage_events q WHERE q.lead_id = e.lead_id
-                    AND (q.at, q.event_id) < (e.at, e.event_id) ORDER BY q.at DESC, q.event_id DESC LIMIT 1) p
-                CROSS JOIN LATERAL {_in(dimension, 'e.lead_id')}
-                WHERE e.at >= :start AND e.at < :end
-            ), ordered AS (
-                SELECT grp, stage, took, row_number() OVER (PARTITION BY grp, stage ORDER BY took) AS i,
-                       count(*) OVER (PARTITION BY grp, stage) AS n FROM stays
-            )
-            SELECT grp, stage, took FROM ordered WHERE i IN ((n + 1) / 2, (n + 2) / 2) ORDER BY grp, stage, took""",
+            SELECT g.grp, e.prev_stage, percentile_disc(ARRAY[0.5, {_UPPER_MIDDLE}]) WITHIN GROUP (ORDER BY e.at - e.prev_at)
+            FROM stage_events e CROSS JOIN LATERAL {_in(dimension, 'e.lead_id')}
+            WHERE e.at >= :start AND e.at < :end AND e.prev_at IS NOT NULL GROUP BY 1, 2""",
             start=period.start, end=period.end)
-        out: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-        for grp, stage, took in rows:
-            out[grp][stage].append(took.total_seconds() / 3600)
+        out: dict[str, dict[str, list[float]]] = defaultdict(dict)
+        for grp, stage, middles in rows:
+            out[grp][stage] = [took.total_seconds() / 3600 for took in middles]
         return out
 
     async def attribution(self, stage: str, period: Period) -> list[tuple[str, int, int, float]]:
         """(item, first-touch, last-touch, linear credit) over the leads that first reached
-        `stage` in the period, each with its touches up to that moment."""
-        k = FUNNEL.index(stage)
-        rank, prior_rank = _RANK.format(col="c.to_stage"), _RANK.format(col="p.to_stage")
+        `stage` in the period, each with its touches up to that moment: whole days and months from
+        `attribution_tallies`, the parts of a day at either end from the leads' own credits."""
+        if stage not in ATTRIBUTED:
+            raise ValueError(f"attribution is kept for {', '.join(ATTRIBUTED)}, not {stage}")
+        part = split(period)
         rows = await self._rows(f"""
-            WITH reached AS (
-                SELECT c.lead_id, min(c.at) AS at FROM stage_events c
-                WHERE c.at >= :start AND c.at < :end AND {rank} >= :k
-                AND NOT EXISTS (SELECT 1 FROM stage_events p WHERE p.lead_id = c.lead_id AND p.at < :start AND {prior_rank} >= :k)
-                GROUP BY c.lead_id
-            ), credited AS (
-                SELECT coalesce(nullif(t.content_id, ''), t.type) AS item,
-                       row_number() OVER (PARTITION BY r.lead_id ORDER BY t.at, t.event_id) AS i,
-                       count(*) OVER (PARTITION BY r.lead_id) AS n
-                FROM reached r JOIN touches t ON t.lead_id = r.lead_id AND t.at <= r.at
-            )
-            SELECT item, count(*) FILTER (WHERE i = 1), count(*) FILTER (WHERE i = n), sum(1.0 / n)
-            FROM credited GROUP BY item""", start=period.start, end=period.end, k=k)
+            SELECT item, sum(first_touch), sum(last_touch), sum(linear) FROM (
+                SELECT item, first_touch, last_touch, linear FROM attribution_tallies WHERE stage = :stage AND {_SPANS}
+                UNION ALL
+                SELECT item, first_touch, last_touch, div(2 * touches * 1000000000000::numeric + n, 2 * n) * 0.000000000001
+                FROM attribution_credits WHERE stage = :stage AND {_EDGES.format(col="reached_at")}
+            ) c GROUP BY item HAVING sum(first_touch) <> 0 OR sum(last_touch) <> 0 OR sum(linear) <> 0""",
+            stage=stage, **_spans(part), **_edges(part))
         return [(item, first, last, float(linear)) for item, first, last, linear in rows]
 
     async def touches_pruned_before(self) -> datetime | None:

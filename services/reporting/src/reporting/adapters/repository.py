@@ -1,5 +1,6 @@
-"""SqlReadModel: writes facts from events (keeping `lead_items` and `stage_tallies` in step, see
-tallies.py); `history()` reads everything, for tests and the definitions' oracle only, never for a request."""
+"""SqlReadModel: writes facts from events (keeping `lead_items`, the events' timeline columns,
+`stage_tallies`, `funnel_tallies` and the attribution credits in step, see tallies.py and
+credits.py); `history()` reads everything, for tests and the definitions' oracle only, never for a request."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -9,34 +10,49 @@ from sqlalchemy import delete, func, literal, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..domain.credits import ATTRIBUTED
+from ..domain.funnel_days import lead_counts
 from ..domain.model import HandoffFacts, History, LeadFacts, StageEvent, Touch
-from ..domain.tallies import shares
+from ..domain.tallies import shares, stage_changes, tally_changes
+from ..domain.timeline import LeadEvent, in_order
+from ..domain.timeline import first_reached
+from .credits import reach_times, recredit
 from .tables import handoffs, lead_facts, lead_items, stage_events, touches
-from .tallies import add_changes, lead_changes, lead_groups
+from .tallies import add_changes, add_funnel_changes, lead_groups, lead_timelines
 
 # A batch's (lead, item) pairs as two arrays in one statement: in-process about 2 µs CPU and
 # 7 µs wall per touchpoint (batches of 500) less than an executemany of one row each.
 _ADD_ITEMS = text("""
 INSERT INTO lead_items (lead_id, item) SELECT * FROM unnest(CAST(:leads AS text[]), CAST(:items AS text[]))
 ON CONFLICT DO NOTHING""")
+# Earlier events a late one changed: their previous event and prior highest rank, in one statement.
+_FIX_EVENTS = text("""
+UPDATE stage_events s SET prev_at = f.prev_at, prev_stage = f.prev_stage, prior_max = f.prior_max
+FROM unnest(CAST(:ids AS text[]), CAST(:prev_ats AS timestamptz[]), CAST(:prev_stages AS text[]),
+            CAST(:priors AS smallint[])) AS f(event_id, prev_at, prev_stage, prior_max)
+WHERE s.event_id = f.event_id""")
 
 
 class SqlReadModel:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self._tallying: set[str] = set()
+        self._timelines: dict[str, list[LeadEvent]] = {}  # inside tallied(events=True): the leads' events
 
     @asynccontextmanager
     async def tallied(self, lead_ids: list[str], events: bool = False) -> AsyncIterator[None]:
         """Around a change to these leads' facts or items (and their stage events, with `events`):
-        the groups they are counted in read before and after (cheap); the stage changes, the costly
-        read, only for leads whose groups changed or whose events may have; the difference added.
-        Inside an outer block covering the same leads it does nothing."""
+        the groups they are counted in read before and after (cheap); their events, the costly
+        read, only for leads whose groups changed or whose events may have (once: the events
+        written inside are added to what was read); the difference added to `stage_tallies` and
+        `funnel_tallies`. Inside an outer block covering the same leads it does nothing."""
         if set(lead_ids) <= self._tallying:
             yield
             return
         before = await lead_groups(self.session, lead_ids)
-        changes_before = await lead_changes(self.session, lead_ids) if events else None
+        if events:
+            self._timelines = await lead_timelines(self.session, lead_ids)
+            timelines_before = dict(self._timelines)
         self._tallying = set(lead_ids)
         try:
             yield
@@ -44,33 +60,85 @@ class SqlReadModel:
             self._tallying = set()
         after = await lead_groups(self.session, lead_ids)
         if events:
-            changes_after = await lead_changes(self.session, lead_ids)
+            timelines_after, self._timelines = self._timelines, {}
+            groups_before, groups_after = before, after
         else:
             moved = [lead_id for lead_id in set(lead_ids) if before.get(lead_id) != after.get(lead_id)]
             if not moved:
                 return  # the usual touch batch: every lead already in all its groups
-            changes_before = changes_after = await lead_changes(self.session, moved)
-        await add_changes(self.session, shares(changes_before, before), shares(changes_after, after))
+            timelines_before = timelines_after = await lead_timelines(self.session, moved)
+            # the same events: only the groups a lead left or joined change
+            groups_before = {lead: before.get(lead, frozenset()) - after.get(lead, frozenset()) for lead in moved}
+            groups_after = {lead: after.get(lead, frozenset()) - before.get(lead, frozenset()) for lead in moved}
+        old = {lead: in_order(t) for lead, t in timelines_before.items()}
+        new = {lead: in_order(t) for lead, t in timelines_after.items()}
+        await add_changes(self.session, tally_changes(
+            shares({lead: stage_changes(t) for lead, t in old.items()}, groups_before),
+            shares({lead: stage_changes(t) for lead, t in new.items()}, groups_after)))
+        await add_funnel_changes(self.session, tally_changes(
+            shares({lead: lead_counts(t) for lead, t in old.items()}, groups_before),
+            shares({lead: lead_counts(t) for lead, t in new.items()}, groups_after)))
 
     async def add_stage_event(self, event_id: str, row: StageEvent) -> None:
         await self.add_stage_events([(event_id, row)])
 
     async def add_stage_events(self, rows: list[tuple[str, StageEvent]]) -> None:
-        """(event_id, stage event) of a batch in one statement."""
-        if rows:
-            async with self.tallied([row.lead_id for _, row in rows], events=True):
-                await self.session.execute(pg_insert(stage_events).on_conflict_do_nothing(),
-                                           [{"event_id": event_id, **vars(row)} for event_id, row in rows])
+        """(event_id, stage event) of a batch: each lead's events put in order with the ones it
+        has (domain/timeline.py), the new ones written in one statement, earlier ones a late event
+        changed (their previous event, their prior rank) in one more; the credit of leads that
+        reached an attributed stage (or reached it earlier) recomputed."""
+        if not rows:
+            return
+        async with self.tallied([row.lead_id for _, row in rows], events=True):
+            timelines, written, fixed, reached = self._timelines, [], [], {}
+            arriving: dict[str, dict[str, LeadEvent]] = {}
+            for event_id, row in rows:
+                arriving.setdefault(row.lead_id, {}).setdefault(event_id, LeadEvent(
+                    event_id, row.lead_id, row.at, row.from_stage, row.to_stage, row.reason))
+            changed_by = {event_id: row.changed_by for event_id, row in rows}
+            for lead_id, new in sorted(arriving.items()):
+                known = {e.event_id: e for e in timelines.get(lead_id, [])}
+                fresh = [e for event_id, e in new.items() if event_id not in known]
+                if not fresh:
+                    continue
+                timeline = in_order([*known.values(), *fresh])
+                timelines[lead_id] = timeline
+                for e in timeline:
+                    if e.event_id not in known:
+                        written.append(e)
+                    elif e != known[e.event_id]:
+                        fixed.append(e)
+                was, now = first_reached(in_order(known.values())), first_reached(timeline)
+                reached.update({(lead_id, stage): at for stage, at in now.items()
+                                if stage in ATTRIBUTED and was.get(stage) != at})
+            if written:
+                await self.session.execute(pg_insert(stage_events).on_conflict_do_nothing(), [
+                    {"event_id": e.event_id, "lead_id": e.lead_id, "from_stage": e.from_stage, "to_stage": e.to_stage,
+                     "at": e.at, "reason": e.reason, "changed_by": changed_by[e.event_id], "prev_at": e.prev_at,
+                     "prev_stage": e.prev_stage, "prior_max": e.prior_max} for e in written])
+            if fixed:
+                await self.session.execute(_FIX_EVENTS, {
+                    "ids": [e.event_id for e in fixed], "prev_ats": [e.prev_at for e in fixed],
+                    "prev_stages": [e.prev_stage for e in fixed], "priors": [e.prior_max for e in fixed]})
+            await recredit(self.session, reached)
 
     async def add_touches(self, rows: list[tuple[str, Touch]]) -> None:
         """(event_id, touch) of a batch in one statement, and the leads' items in one more (sorted,
-        so concurrent batches lock them in the same order)."""
+        so concurrent batches lock them in the same order); the credit of leads that had already
+        reached an attributed stage when a touch happened recomputed (one read of when the batch's
+        leads reached those stages)."""
         if rows:
             items = sorted({(row.lead_id, row.item) for _, row in rows})
             async with self.tallied([row.lead_id for _, row in rows]):
                 await self.session.execute(pg_insert(touches).on_conflict_do_nothing(),
                                            [{"event_id": event_id, **vars(row)} for event_id, row in rows])
                 await self.session.execute(_ADD_ITEMS, {"leads": [lead for lead, _ in items], "items": [item for _, item in items]})
+                earliest: dict[str, datetime] = {}
+                for _, row in rows:
+                    earliest[row.lead_id] = min(row.at, earliest.get(row.lead_id, row.at))
+                reached = await reach_times(self.session, list(earliest))
+                await recredit(self.session, {(lead, stage): at for (lead, stage), at in reached.items()
+                                              if earliest[lead] <= at})
 
     async def adopt_visitor(self, visitor_id: str, lead_id: str) -> None:
         """A visitor named themselves: their touches become the lead's; the lead's source becomes
@@ -83,6 +151,7 @@ class SqlReadModel:
         moved = await self.session.execute(update(touches).where(touches.c.lead_id == visitor_id).values(lead_id=lead_id))
         if not moved.rowcount:
             return
+        await recredit(self.session, await reach_times(self.session, [lead_id]))
         gone = delete(lead_items).where(lead_items.c.lead_id == visitor_id).returning(lead_items.c.item).cte("gone")
         await self.session.execute(pg_insert(lead_items).from_select(
             ["lead_id", "item"], select(literal(lead_id), gone.c.item)).on_conflict_do_nothing())

@@ -1,13 +1,13 @@
-"""Reading a few leads' share of `stage_tallies` and adding the difference a change made (see
-domain/tallies.py). Called by the read model around every write to stage events, lead facts or
-touches, in the same transaction."""
+"""Reading a few leads' groups and events, and adding the difference a change made to their share
+of `stage_tallies` and `funnel_tallies` (see domain/tallies.py, domain/funnel_days.py). Called by
+the read model around every write to stage events, lead facts or touches, in the same transaction."""
 
-from sqlalchemy import text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..domain.tallies import Changes, Groups, LeadShares, tally_changes
-from .tables import stage_tallies
+from ..domain.tallies import Groups
+from ..domain.timeline import LeadEvent
+from .tables import funnel_tallies, stage_tallies
 
 # The groups each lead is counted in (`:leads`, whether known or not). Mirrors
 # domain/slicing.py: no facts or an empty value is "unknown"; by content the lead's items from
@@ -28,17 +28,12 @@ FROM unnest(CAST(:leads AS text[])) AS l(lead_id)
 CROSS JOIN LATERAL (SELECT item FROM lead_items i WHERE i.lead_id = l.lead_id OFFSET 0) i
 """)
 
-# Each lead's stage changes: +1 to the stage an event enters, -1 to the one before it (by time),
-# read through the index on (lead_id, at, event_id), a lead at a time.
-_CHANGES = text("""
-WITH ev AS (
-    SELECT e.lead_id, (e.at AT TIME ZONE 'UTC')::date AS day, e.to_stage,
-           lag(e.to_stage) OVER (PARTITION BY e.lead_id ORDER BY e.at, e.event_id) AS prev
-    FROM unnest(CAST(:leads AS text[])) AS l(lead_id)
-    CROSS JOIN LATERAL (SELECT * FROM stage_events s WHERE s.lead_id = l.lead_id OFFSET 0) e
-)
-SELECT lead_id, day, to_stage AS stage, 1 AS delta FROM ev
-UNION ALL SELECT lead_id, day, prev, -1 FROM ev WHERE prev IS NOT NULL
+# Each lead's stage events (its timeline, domain/timeline.py) through the index on
+# (lead_id, at, event_id), a lead at a time.
+_TIMELINES = text("""
+SELECT e.event_id, e.lead_id, e.at, e.from_stage, e.to_stage, e.reason, e.prev_at, e.prev_stage, e.prior_max
+FROM unnest(CAST(:leads AS text[])) AS l(lead_id)
+CROSS JOIN LATERAL (SELECT * FROM stage_events s WHERE s.lead_id = l.lead_id OFFSET 0) e
 """)
 
 
@@ -51,24 +46,35 @@ async def lead_groups(session: AsyncSession, lead_ids: list[str]) -> dict[str, G
     return {lead_id: frozenset(groups) for lead_id, groups in found.items()}
 
 
-async def lead_changes(session: AsyncSession, lead_ids: list[str]) -> dict[str, Changes]:
+async def lead_timelines(session: AsyncSession, lead_ids: list[str]) -> dict[str, list[LeadEvent]]:
+    """The leads' stored events in order, as stored (a lead without events is not in the answer)."""
     if not lead_ids:
         return {}
-    found: dict[str, Changes] = {}
-    for r in await session.execute(_CHANGES, {"leads": sorted(set(lead_ids))}):
-        found.setdefault(r.lead_id, []).append((r.day, r.stage, r.delta))
-    return found
+    found: dict[str, list[LeadEvent]] = {}
+    for r in await session.execute(_TIMELINES, {"leads": sorted(set(lead_ids))}):
+        found.setdefault(r.lead_id, []).append(LeadEvent(*r))
+    return {lead_id: sorted(events, key=lambda e: (e.at, e.event_id)) for lead_id, events in found.items()}
 
 
-async def add_changes(session: AsyncSession, before: LeadShares, after: LeadShares) -> None:
-    rows = tally_changes(before, after)
+async def add_changes(session: AsyncSession, rows: list[tuple]) -> None:
+    """Rows of domain.tallies.tally_changes added to `stage_tallies`."""
+    await _add(session, stage_tallies, ("dimension", "grp", "span", "starts", "stage"), "delta", ("text", "text", "text", "date", "text"), rows)
+
+
+async def add_funnel_changes(session: AsyncSession, rows: list[tuple]) -> None:
+    """Rows of domain.tallies.tally_changes over domain.funnel_days counts added to `funnel_tallies`."""
+    await _add(session, funnel_tallies, ("dimension", "grp", "span", "starts", "measure", "stage", "detail"), "n",
+               ("text", "text", "text", "date", "text", "text", "text"), rows)
+
+
+async def _add(session: AsyncSession, table: Table, keys: tuple[str, ...], value: str, types: tuple[str, ...],
+               rows: list[tuple]) -> None:
+    """One statement of arrays (rows in the order given: the lock order) adding `value` per key."""
     if not rows:
         return
-    stmt = pg_insert(stage_tallies)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[stage_tallies.c.dimension, stage_tallies.c.grp, stage_tallies.c.span,
-                        stage_tallies.c.starts, stage_tallies.c.stage],
-        set_={"delta": stage_tallies.c.delta + stmt.excluded.delta},
-    )
-    keys = ("dimension", "grp", "span", "starts", "stage", "delta")
-    await session.execute(stmt, [dict(zip(keys, row)) for row in rows])
+    columns = [*keys, value]
+    arrays = ", ".join(f"CAST(:c{i} AS {t}[])" for i, t in enumerate((*types, "int")))
+    sql = text(f"""
+        INSERT INTO {table.name} ({", ".join(columns)}) SELECT * FROM unnest({arrays})
+        ON CONFLICT ({", ".join(keys)}) DO UPDATE SET {value} = {table.name}.{value} + excluded.{value}""")
+    await session.execute(sql, {f"c{i}": list(col) for i, col in enumerate(zip(*rows, strict=True))})
