@@ -131,6 +131,7 @@ class SqlReports:
         period (the same one twice when their number is odd): a stay is from a lead's previous
         event (stored with each event) to the event. For all leads read from ix_stage_events_stays
         alone; the lowest middle is the 0.5 percentile, the highest the next one up."""
+        await self.session.execute(text("SET LOCAL work_mem = '64MB'"))  # a year's stays sorted in memory: 0.3 s, not 1
         rows = await self._rows(f"""
             SELECT g.grp, e.prev_stage, percentile_disc(ARRAY[0.5, {_UPPER_MIDDLE}]) WITHIN GROUP (ORDER BY e.at - e.prev_at)
             FROM stage_events e CROSS JOIN LATERAL {_in(dimension, 'e.lead_id')}

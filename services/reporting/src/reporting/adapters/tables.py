@@ -27,8 +27,10 @@ stage_events = Table(
     Index("ix_stage_events_at", "at"),
     # A lead's events in order (its timeline, its highest stage) without the table: migration 0004.
     Index("ix_stage_events_lead", "lead_id", "at", "event_id", postgresql_include=["to_stage"]),
-    # The stays that ended in a period, read from the index alone for their medians (migration 0008).
-    Index("ix_stage_events_stays", "at", postgresql_include=["lead_id", "prev_stage", "prev_at"]),
+    # The stays that ended in a period (events with a previous one), read from the index alone for
+    # their medians (migration 0008): a third of the size of one over every event.
+    Index("ix_stage_events_stays", "at", postgresql_include=["lead_id", "prev_stage", "prev_at"],
+          postgresql_where=text("prev_at IS NOT NULL")),
 )
 
 touches = Table(

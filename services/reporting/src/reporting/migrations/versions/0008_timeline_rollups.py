@@ -2,7 +2,7 @@
 
 - each stage event stores the lead's previous event (prev_at, prev_stage: the stay it ends) and
   the highest funnel rank the lead had before it (prior_max: the stages it reaches first), see
-  reporting/domain/timeline.py; an index on `at` covering the stays' columns;
+  reporting/domain/timeline.py; an index on `at` of the events that end a stay, covering its columns;
 - `funnel_tallies`: flows, reasons, reached and converted per group, day and month
   (reporting/domain/funnel_days.py);
 - `attribution_credits` per lead, stage reached and content item, and `attribution_tallies` per
@@ -153,7 +153,8 @@ def upgrade() -> None:
     for statement in _BACKFILL:
         op.execute(statement)
     # built after the rows are in: one sorted build each instead of an insert per row
-    op.create_index("ix_stage_events_stays", "stage_events", ["at"], postgresql_include=["lead_id", "prev_stage", "prev_at"])
+    op.create_index("ix_stage_events_stays", "stage_events", ["at"], postgresql_include=["lead_id", "prev_stage", "prev_at"],
+                    postgresql_where=sa.text("prev_at IS NOT NULL"))
     op.create_index("ix_attribution_credits_reached", "attribution_credits", ["stage", "reached_at"])
     for table in ("stage_events", "funnel_tallies", "attribution_credits", "attribution_tallies"):
         op.execute(f"ANALYZE {table}")
