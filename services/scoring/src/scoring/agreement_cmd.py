@@ -80,7 +80,7 @@ async def _shadow_part(policy: ScoringPolicy, database: DatabaseSettings, now: d
                 await progress.advance(touchpoints)
     finally:
         await engine.dispose()
-    return {**counted, "changes": dict(changes)}
+    return {"leads": counted["leads"], "touchpoints": counted["touchpoints"], "changes": dict(changes)}
 
 
 async def _touchpoints_about(database: DatabaseSettings) -> int | None:
