@@ -1,6 +1,6 @@
 """Plain data the scoring rules work on."""
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,22 +28,28 @@ class LeadProfile:
         touchpoint leaves out is kept. An older form arriving late fills only what is unknown or
         was said before it. A field said at no known time (stored before times were kept) yields."""
         when = _said_text(at) if at is not None else None
-        said = dict(self.said_at)
-
-        def newer_than_known(name: str) -> bool:
-            if when is None:
-                return True
-            if said.get(name, "") > when:
-                return False
-            said[name] = when
-            return True
-
-        changes = {k: v for k, v in vars(newer).items()
-                   if k not in ("bant", "said_at") and v not in (None, "", {}) and newer_than_known(k)}
-        answers = {k: v for k, v in newer.bant.items() if newer_than_known(f"bant.{k}")}
+        values, said = dict(vars(self)), dict(self.said_at)
+        for name in _FACTS:
+            value = vars(newer)[name]
+            if value is None or value == "" or (when is not None and said.get(name, "") > when):
+                continue
+            if when is not None:
+                said[name] = when
+            values[name] = value
+        answers = {}
+        for key, value in newer.bant.items():
+            if when is None or said.get(f"bant.{key}", "") <= when:
+                if when is not None:
+                    said[f"bant.{key}"] = when
+                answers[key] = value
         if answers:
-            changes["bant"] = {**self.bant, **answers}
-        return replace(self, **changes, said_at=said)
+            values["bant"] = {**self.bant, **answers}
+        values["said_at"] = said
+        # every touchpoint merges once (a replay merges millions): built without dataclasses.replace,
+        # which costs twice the rest of this; frozen, so the new object's fields are set only here
+        merged = object.__new__(LeadProfile)
+        merged.__dict__.update(values)
+        return merged
 
     def said_before(self, cutoff: datetime) -> "LeadProfile":
         """What the person had said before `cutoff` and not since: each field (and BANT answer) last
@@ -63,6 +69,9 @@ class LeadProfile:
     @property
     def email_domain(self) -> str | None:
         return self.email.rsplit("@", 1)[1] if self.email and "@" in self.email else None
+
+
+_FACTS = tuple(f.name for f in fields(LeadProfile) if f.name not in ("bant", "said_at"))
 
 
 def _said_text(at: datetime) -> str:
