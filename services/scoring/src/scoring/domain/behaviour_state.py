@@ -58,24 +58,24 @@ class BehaviourState:
         return line.occurred_at is not None and (self.since is None or line.occurred_at >= self.since)
 
     def with_lines(self, lines: list[ScoreLine], now: datetime) -> "BehaviourState":
-        state = self._caught_up(now)
+        value, ahead = self._carried(now)
         # in UTC, as they come back from storage, so a line reads the same before and after
         counted = [l if l.occurred_at.tzinfo is UTC else replace(l, occurred_at=l.occurred_at.astimezone(UTC))
-                   for l in lines if state.counts(l)]
-        if not counted:
-            return state
-        value, ahead = state.value, list(state.ahead)
-        for line in counted:
-            if line.occurred_at > now:
-                ahead.append(line)
-            else:
-                value += decayed(line.points, line.occurred_at, now, self.half_life_days)
-        if not self.explained:
-            return state._moved(value, now, tuple(ahead))
-        positive = [l for l in (*state.strongest, *counted) if l.points > 0]
+                   for l in lines if self.counts(l)]
+        if counted:
+            ahead = list(ahead)
+            for line in counted:
+                if line.occurred_at > now:
+                    ahead.append(line)
+                else:
+                    value += decayed(line.points, line.occurred_at, now, self.half_life_days)
+            ahead = tuple(ahead)
+        if not counted or not self.explained:
+            return self._moved(value, now, ahead)
+        positive = [l for l in (*self.strongest, *counted) if l.points > 0]
         strongest = sorted(positive, key=lambda l: -_strength(l, self.half_life_days))[:STRONGEST]
-        latest = sorted((*state.latest_stored, *map(_line_json, counted)), key=_AT)[-LATEST:]
-        return state._moved(value, now, tuple(ahead), tuple(strongest), tuple(latest))
+        latest = sorted((*self.latest_stored, *map(_line_json, counted)), key=_AT)[-LATEST:]
+        return self._moved(value, now, ahead, tuple(strongest), tuple(latest))
 
     def _moved(self, value: float, as_of: datetime, ahead: tuple, strongest: tuple | None = None,
                latest: tuple | None = None) -> "BehaviourState":
@@ -84,20 +84,19 @@ class BehaviourState:
                               self.strongest if strongest is None else strongest,
                               self.latest_stored if latest is None else latest, self.explained)
 
-    def _caught_up(self, now: datetime) -> "BehaviourState":
-        """The sum carried to `now`, with the lines whose time has come folded in."""
+    def _carried(self, now: datetime) -> tuple[float, tuple[ScoreLine, ...]]:
+        """The sum carried to `now`, with the lines whose time has come folded in, and those still ahead."""
         if self.as_of is None:
-            return self._moved(self.value, now, self.ahead)
+            return self.value, self.ahead
         value = self.value * 0.5 ** ((now - self.as_of).total_seconds() / _DAY / self.half_life_days)
         if not self.ahead:
-            return self._moved(value, now, ())
-        due = [l for l in self.ahead if l.occurred_at <= now]
-        value += sum(decayed(l.points, l.occurred_at, now, self.half_life_days) for l in due)
-        return self._moved(value, now, tuple(l for l in self.ahead if l.occurred_at > now))
+            return value, ()
+        value += sum(decayed(l.points, l.occurred_at, now, self.half_life_days) for l in self.ahead if l.occurred_at <= now)
+        return value, tuple(l for l in self.ahead if l.occurred_at > now)
 
     def engagement(self, now: datetime) -> float:
-        state = self._caught_up(now)
-        return state.value + sum(l.points for l in state.ahead)
+        value, ahead = self._carried(now)
+        return value + sum(l.points for l in ahead)
 
     # --- stored as JSON beside the lead ------------------------------------------------------------
 
