@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..domain.model import Activity, LeadProfile
 from ..domain.policy import ScoringPolicy
 from ..domain.replay import Recorded
+from ..domain.rules import bant_answers
 from .tables import touchpoints
 from .translate import profile_of
 
@@ -51,15 +52,16 @@ async def stored_touchpoints(session: AsyncSession, lead_ids: list[str], policy:
         " (data->'contact')::text AS contact FROM touchpoints"
         " WHERE lead_id = ANY(CAST(:ids AS text[])) ORDER BY lead_id, occurred_at, event_id"
     )
-    contacts: dict[str, RecordedContact] = {}
+    profiles: dict[tuple, LeadProfile] = {}  # by the contact's text and the BANT answers: one object each
     out: dict[str, list[Recorded]] = defaultdict(list)
     for r in (await session.execute(query, {"ids": lead_ids})).all():
-        contact = contacts.get(r.contact)
-        if contact is None:
-            contact = contacts[r.contact] = RecordedContact.model_validate_json(r.contact or "{}")
         properties = loads(r.properties) if r.properties else {}
-        out[r.lead_id].append(Recorded(Activity(r.event_id, r.type, r.occurred_at, properties),
-                                       profile_of(contact, properties, policy)))
+        said = (r.contact, tuple(bant_answers(properties, policy).items()))
+        profile = profiles.get(said)
+        if profile is None:
+            contact = RecordedContact.model_validate_json(r.contact or "{}")
+            profile = profiles[said] = profile_of(contact, properties, policy)
+        out[r.lead_id].append(Recorded(Activity(r.event_id, r.type, r.occurred_at, properties), profile))
     return out
 
 
