@@ -116,11 +116,14 @@ class SqlReports:
             out[grp][(measure, stage, detail)] += n
         rank, highest = _RANK.format(col="e.to_stage"), _RANK.format(col="m.to_stage")
         for grp, to_stage, from_stage, reason, prior, rank_, top, n in await self._rows(f"""
-                SELECT g.grp, e.to_stage, e.from_stage, e.reason, e.prior_max, {rank},
-                       CASE WHEN {rank} > e.prior_max THEN
-                           (SELECT max({highest}) FROM stage_events m WHERE m.lead_id = e.lead_id) END, count(*)
-                FROM stage_events e CROSS JOIN LATERAL {_in(dimension, 'e.lead_id')}
-                WHERE {_EDGES.format(col="e.at")} GROUP BY 1, 2, 3, 4, 5, 6, 7""", **_edges(part)):
+                WITH ev AS MATERIALIZED (  -- each event once, whatever the number of its lead's groups
+                    SELECT e.lead_id, e.to_stage, e.from_stage, e.reason, e.prior_max, {rank} AS rank,
+                           CASE WHEN {rank} > e.prior_max THEN
+                               (SELECT max({highest}) FROM stage_events m WHERE m.lead_id = e.lead_id) END AS top
+                    FROM stage_events e WHERE {_EDGES.format(col="e.at")}
+                )
+                SELECT g.grp, to_stage, from_stage, reason, prior_max, rank, top, count(*)
+                FROM ev CROSS JOIN LATERAL {_in(dimension, 'ev.lead_id')} GROUP BY 1, 2, 3, 4, 5, 6, 7""", **_edges(part)):
             reaches = range(prior + 1, rank_ + 1) if rank_ is not None else range(0)
             for measure, stage, detail, one in event_counts(to_stage, from_stage, reason, reaches, top):
                 out[grp][(measure, stage, detail)] += one * n
