@@ -644,8 +644,8 @@ def render_shadow(shadow: dict, target_seconds: float | None = None) -> list[str
 QUICK = {
     "kafka_messages": 5_000, "touchpoints": 1_000, "leads": 200, "warmup": 50, "sales_leads": 40,
     "new_leads_seconds": 3.0, "shadow_touchpoints": 20_000, "shadow_leads": 2_000, "history_long": 1_000,
-    "alone_touchpoints": 10_000, "scale_leads": 100_000, "scale_touches": 1_000_000, "scale_scoring_leads": 10_000,
-    "scale_scoring_touchpoints": 100_000, "scale_rounds": 5,
+    "alone_touchpoints": 10_000, "scale_leads": 50_000, "scale_touches": 500_000, "scale_scoring_leads": 5_000,
+    "scale_scoring_touchpoints": 50_000, "scale_rounds": 5,
 }
 
 
