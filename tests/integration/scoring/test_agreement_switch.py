@@ -57,7 +57,8 @@ async def test_shadow_reports_without_emitting_then_switch_applies(fresh_databas
             split = await shadow(policy, settings.database, datetime.now(UTC), active, workers=3)  # a part is empty
             assert (split["leads"], split["touchpoints"], split["changes"]) == (2, 2, report["changes"])
 
-            assert await apply_switch(policy, "test", settings.database, datetime.now(UTC), workers=2) == 1
+            assert await apply_switch(policy, "test", settings.database, datetime.now(UTC), workers=2,
+                                      settle_seconds=0) == 1
             rt.relay.wake()
             await eventually(lambda: _stage_is(client, first.lead_id, "sales_ready"))
             assert await eventually(lambda: _version_is(client, "test-next"))  # the service follows the switch
@@ -65,6 +66,9 @@ async def test_shadow_reports_without_emitting_then_switch_applies(fresh_databas
             assert changes[-1].data.reason.startswith("Agreement test-next switched on")
             assert changes[-1].data.episode == 1
             assert await _stage_is(client, second.lead_id, "marketing_lead")
+            # run again (as after an interruption): what was rebuilt stays, nothing is emitted twice
+            assert await apply_switch(policy, "test", settings.database, datetime.now(UTC), activate=False) == 0
+            assert await _stage_is(client, first.lead_id, "sales_ready")
 
 
 async def _stage_is(client, lead_id, stage):

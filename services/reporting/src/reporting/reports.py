@@ -81,7 +81,8 @@ _EARLIEST, _LATEST = datetime(1, 1, 2, tzinfo=UTC), datetime(9999, 12, 30, tzinf
 
 
 def _storable(period: Period) -> Period:
-    return Period(max(period.start, _EARLIEST), max(min(period.end, _LATEST), _EARLIEST))
+    start = min(max(period.start, _EARLIEST), _LATEST)
+    return Period(start, max(min(period.end, _LATEST), start))
 
 
 async def funnel_from(db: SqlReports, period: Period, now: datetime, by: str | None) -> dict:

@@ -125,10 +125,12 @@ async def _main(args: argparse.Namespace) -> int:
         if args.command == "switch":
             async with sessions() as session:
                 active = await SqlAgreements(session).active()
-            if active and active.version == policy.version:
-                print(f"version {policy.version} is already active; nothing to switch")
-                return 0
-            changed = await apply_switch(policy, str(args.file), settings.database, now, args.workers, args.rate)
+            again = active is not None and active.version == policy.version
+            if again:
+                print(f"version {policy.version} is already active: every lead is rebuilt under it again, so a switch"
+                      " that was interrupted completes (a lead rebuilt before stays as it is)")
+            changed = await apply_switch(policy, str(args.file), settings.database, now, args.workers, args.rate,
+                                         activate=not again)
             print(f"switched to agreement {policy.version}: {changed} change(s) of stage recorded; the running"
                   " scoring service publishes them and follows the new version within seconds")
         return 0

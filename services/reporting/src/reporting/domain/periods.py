@@ -17,6 +17,8 @@ class Split:
 
 def split(period: Period) -> Split:
     start, end = period.start.astimezone(UTC), period.end.astimezone(UTC)
+    if start >= end or start.date() == date.max:  # nothing, or nothing the rollups' days can hold
+        return Split((end.date(), end.date()), (end.date(), end.date()), ((start, max(start, end)), (end, end)))
     first = start.date() if start == _midnight(start.date()) else start.date() + timedelta(days=1)
     last = end.date()
     if first >= last:  # within a day or two: no whole day
