@@ -68,3 +68,16 @@ def test_a_replay_from_the_profile_said_before_the_purge_keeps_job_title_and_com
     assert forgetting.profile.job_title is None
     assert (remembering.profile.job_title, remembering.profile.company_name) == ("Leiterin Einkauf", "Example Industrie GmbH")
     assert remembering.score.fit.score > forgetting.score.fit.score
+
+
+def test_a_retention_shorter_than_a_year_is_refused(monkeypatch):
+    """Caps are counted per period and a late touchpoint corrects its period: purging inside a
+    period would let a late one earn points beyond its cap."""
+    import pytest
+    from pydantic import ValidationError
+    from scoring.settings import Settings
+
+    monkeypatch.setenv("LEADFLOW_KAFKA__BOOTSTRAP_SERVERS", "127.0.0.1:9")
+    with pytest.raises(ValidationError, match="greater than or equal to 365"):
+        Settings(database={"url": "postgresql+asyncpg://u:p@h/db"}, retention_days=30)
+    assert Settings(database={"url": "postgresql+asyncpg://u:p@h/db"}, retention_days=730).retention_days == 730
