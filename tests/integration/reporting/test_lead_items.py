@@ -112,3 +112,19 @@ async def test_a_batch_of_stage_changes_leaves_each_lead_the_persona_of_its_late
         assert facts == {"lead-p": "management", "lead-q": "production"}
         kept = await _tallies_equal_the_backfill(session)
         assert ("persona", "management", "marketing_lead") in {(r[0], r[1], r[4]) for r in kept}
+
+
+async def test_a_visitor_whose_touches_were_purged_still_hands_its_items_to_the_lead(sessions):
+    """REPORTING_RETENTION_DAYS may purge a visitor's touches before the visitor names themselves:
+    the content they touched stays theirs (lead_items), and becomes the lead's."""
+    contact = a_contact(anonymous_id="visitor-purged")
+    lead_id, visitor_id = lead_id_for(contact["email"]), lead_id_for_visitor("visitor-purged")
+    visit = _at(a_recorded("page_visited", {"anonymous_id": "visitor-purged"}, content_id="cs-old"), NOW - timedelta(days=9))
+    async with sessions() as session, session.begin():
+        await handlers.on_touchpoints(session, [visit])
+        await session.execute(text("DELETE FROM touches WHERE lead_id = :v"), {"v": visitor_id})  # as a purge does
+        await handlers.on_touchpoints(session, [_at(a_recorded("whitepaper_downloaded", contact, content_id="wp-1"),
+                                                    NOW - timedelta(days=1))])
+    async with sessions() as session:
+        items = (await session.execute(text("SELECT lead_id, item FROM lead_items ORDER BY 2"))).all()
+    assert items == [(lead_id, "cs-old"), (lead_id, "wp-1")]

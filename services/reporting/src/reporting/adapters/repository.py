@@ -149,13 +149,14 @@ class SqlReadModel:
 
     async def _adopt(self, visitor_id: str, lead_id: str) -> None:
         moved = await self.session.execute(update(touches).where(touches.c.lead_id == visitor_id).values(lead_id=lead_id))
-        if not moved.rowcount:
-            return
-        await recredit(self.session, await reach_times(self.session, [lead_id]))
+        # the content the visitor touched is the lead's, even when its touches were purged (retention)
         gone = delete(lead_items).where(lead_items.c.lead_id == visitor_id).returning(lead_items.c.item).cte("gone")
         await self.session.execute(pg_insert(lead_items).from_select(
             ["lead_id", "item"], select(literal(lead_id), gone.c.item)).on_conflict_do_nothing())
         await self.session.execute(delete(lead_facts).where(lead_facts.c.lead_id == visitor_id))
+        if not moved.rowcount:
+            return
+        await recredit(self.session, await reach_times(self.session, [lead_id]))
         earliest = select(touches).where(touches.c.lead_id == lead_id).order_by(touches.c.at).limit(1)
         with_campaign = earliest.where(touches.c.campaign.is_not(None))
         await self.session.execute(update(lead_facts).where(lead_facts.c.lead_id == lead_id).values(
